@@ -1,0 +1,124 @@
+import Crypto
+import Foundation
+import ParleyCore
+
+/// The web-chat widget's channel. Visitors are anonymous: each gets a token
+/// `v1.<visitorId>.<HMAC-SHA256(visitorSecret, "v1." + visitorId)>` that the widget keeps in
+/// localStorage, so a returning visitor is recognised without a login and without a database
+/// read. Messages from visitors arrive as `POST /hooks/{channelId}` (HTTP fallback) or over the
+/// visitor WebSocket, both decoded here; replies are held in the store and pushed to the
+/// visitor's sockets by the gateway, so `send` has no platform to call.
+public struct WebChatConnector: VisitorChannelConnector {
+    public enum ConfigurationError: Error, CustomStringConvertible {
+        case missingVisitorSecret
+        public var description: String { "web-chat channel credential 'visitorSecret' is missing" }
+    }
+
+    public let channel: Channel
+    private let secret: [UInt8]
+    static let maximumTextLength = 10_000
+    static let maximumClientIDLength = 128
+
+    public init(channel: Channel, credentials: [String: String]) throws(ConfigurationError) {
+        guard let secret = credentials["visitorSecret"], !secret.isEmpty else { throw .missingVisitorSecret }
+        self.channel = channel
+        self.secret = Array(secret.utf8)
+    }
+
+    public func verify(_ request: WebhookRequest) throws(ConnectorError) -> WebhookResponse {
+        throw .unsupportedRequest("web chat has no URL verification; visitors POST their messages")
+    }
+
+    public func authenticate(_ request: WebhookRequest) throws(ConnectorError) {
+        _ = try visitor(of: request)
+    }
+
+    public func decode(_ request: WebhookRequest) throws(ConnectorError) -> [InboundEvent] {
+        let visitorID = try visitor(of: request)
+        let body: VisitorMessageBody
+        do {
+            body = try JSONDecoder().decode(VisitorMessageBody.self, from: Data(request.body))
+        } catch {
+            throw .malformedPayload("body must be JSON {\"clientId\": string, \"text\": string}: \(Self.explain(error))")
+        }
+        guard !body.clientId.isEmpty, body.clientId.count <= Self.maximumClientIDLength else {
+            throw .malformedPayload("clientId must be 1 to \(Self.maximumClientIDLength) characters")
+        }
+        guard !body.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw .malformedPayload("text must not be empty")
+        }
+        guard body.text.count <= Self.maximumTextLength else {
+            throw .malformedPayload("text is longer than \(Self.maximumTextLength) characters")
+        }
+        let message = InboundMessage(
+            externalUserID: visitorID, displayName: body.name, platformMessageID: body.clientId,
+            content: .text(body.text), sentAt: Date()
+        )
+        return [.message(message)]
+    }
+
+    public func acknowledge(_ request: WebhookRequest, receipts: [IngestReceipt]) -> WebhookResponse {
+        guard let receipt = receipts.first else { return .json(Array("{}".utf8)) }
+        let ack = Acknowledgement(
+            id: receipt.messageID.rawValue, clientId: receipt.platformMessageID,
+            conversationId: receipt.conversationID.rawValue, duplicate: receipt.duplicate
+        )
+        return .json(Array((try? JSONEncoder().encode(ack)) ?? Data("{}".utf8)))
+    }
+
+    /// Nothing to call: the reply is already stored, the gateway pushes it to open sockets and
+    /// a visitor who is away receives it on return.
+    public func send(_ delivery: OutboundDelivery, transport: any HTTPTransport) async -> SendOutcome {
+        .sent(platformMessageID: nil)
+    }
+
+    public func issueVisitorToken() -> (visitorID: String, token: String) {
+        let visitorID = "v_" + (0..<16).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max)) }.joined()
+        return (visitorID, "v1.\(visitorID).\(signature(for: visitorID))")
+    }
+
+    public func visitorID(fromToken token: String) -> String? {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "v1", !parts[1].isEmpty, parts[1].count <= 64 else { return nil }
+        let visitorID = String(parts[1])
+        guard ConstantTime.equals(Array(parts[2].utf8), Array(signature(for: visitorID).utf8)) else { return nil }
+        return visitorID
+    }
+
+    private func signature(for visitorID: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array("v1.\(visitorID)".utf8), using: SymmetricKey(data: secret))
+        return Data(mac).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    private func visitor(of request: WebhookRequest) throws(ConnectorError) -> String {
+        let header = request.header("Authorization") ?? ""
+        let token = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : (request.header("X-Parley-Visitor-Token") ?? "")
+        guard !token.isEmpty else { throw .unauthorized("a visitor token is required (Authorization: Bearer <token>)") }
+        guard let visitorID = visitorID(fromToken: token) else { throw .unauthorized("the visitor token is invalid") }
+        return visitorID
+    }
+
+    private static func explain(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, _): "missing field '\(key.stringValue)'"
+        case DecodingError.typeMismatch(_, let context): "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
+        case DecodingError.dataCorrupted: "not valid JSON"
+        default: "unreadable"
+        }
+    }
+}
+
+private struct VisitorMessageBody: Decodable {
+    var clientId: String
+    var text: String
+    var name: String?
+}
+
+private struct Acknowledgement: Encodable {
+    var id: Int64
+    var clientId: String
+    var conversationId: Int64
+    var duplicate: Bool
+}

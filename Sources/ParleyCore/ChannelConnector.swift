@@ -1,0 +1,73 @@
+import Foundation
+
+/// An adapter between one platform and the gateway: bytes in, normalized events out; an
+/// outbound message in, a platform request out through the injected transport.
+///
+/// Connectors hold no state the gateway depends on and do no storage, so each can be tested
+/// without a server.
+public protocol ChannelConnector: Sendable {
+    var channel: Channel { get }
+
+    /// Answers a platform's URL-verification request (WeChat `echostr`, Meta `hub.challenge`).
+    func verify(_ request: WebhookRequest) throws(ConnectorError) -> WebhookResponse
+
+    /// Checks that a webhook really comes from the platform, over the raw bytes, in constant time.
+    func authenticate(_ request: WebhookRequest) throws(ConnectorError)
+
+    /// Turns an authenticated webhook into normalized events.
+    func decode(_ request: WebhookRequest) throws(ConnectorError) -> [InboundEvent]
+
+    /// The body the platform expects once every event of the request is committed.
+    func acknowledge(_ request: WebhookRequest, receipts: [IngestReceipt]) -> WebhookResponse
+
+    /// Delivers one outbound message to the platform.
+    func send(_ delivery: OutboundDelivery, transport: any HTTPTransport) async -> SendOutcome
+}
+
+extension ChannelConnector {
+    public var policy: ChannelPolicy { channel.policy }
+}
+
+/// An outbound message with what a connector needs to address it.
+public struct OutboundDelivery: Sendable, Equatable {
+    public var messageID: MessageID
+    public var conversationID: ConversationID
+    /// The customer's id on the platform.
+    public var recipient: String
+    public var content: MessageContent
+    /// 1 for the first try.
+    public var attempt: Int
+    /// When the customer last wrote, for reply-window decisions.
+    public var lastCustomerMessageAt: Date?
+
+    public init(
+        messageID: MessageID, conversationID: ConversationID, recipient: String, content: MessageContent,
+        attempt: Int, lastCustomerMessageAt: Date?
+    ) {
+        self.messageID = messageID
+        self.conversationID = conversationID
+        self.recipient = recipient
+        self.content = content
+        self.attempt = attempt
+        self.lastCustomerMessageAt = lastCustomerMessageAt
+    }
+}
+
+/// What became of one send attempt.
+public enum SendOutcome: Sendable, Equatable {
+    /// The platform accepted it; its id lets later receipts find the message.
+    case sent(platformMessageID: String?)
+    /// A temporary failure (429, 5xx, timeout): try again, not before `after` seconds when given.
+    case retryLater(reason: String, after: TimeInterval?)
+    /// It will never succeed as it is; the reason is shown to the agent.
+    case failed(reason: String)
+}
+
+/// A channel whose customers are anonymous web visitors, identified by a token the channel
+/// issues and can later verify without a database lookup.
+public protocol VisitorChannelConnector: ChannelConnector {
+    /// A fresh visitor id and the token that proves it.
+    func issueVisitorToken() -> (visitorID: String, token: String)
+    /// The visitor id a token proves, or `nil` when the token is forged or malformed.
+    func visitorID(fromToken token: String) -> String?
+}

@@ -1,0 +1,25 @@
+/// What happened, after it was committed. Agent streams, visitor sockets and (later) outgoing
+/// webhooks all read these same events.
+public enum DomainEvent: Sendable {
+    case messageCreated(Message, Conversation)
+    case messageUpdated(Message)
+    case conversationCreated(Conversation)
+    case conversationUpdated(Conversation, ConversationTransition?)
+
+    /// The wire name of the event type.
+    public var type: String {
+        switch self {
+        case .messageCreated: "message.created"
+        case .messageUpdated: "message.updated"
+        case .conversationCreated: "conversation.created"
+        case .conversationUpdated: "conversation.updated"
+        }
+    }
+
+    public var conversationID: ConversationID {
+        switch self {
+        case .messageCreated(let message, _), .messageUpdated(let message): message.conversationID
+        case .conversationCreated(let conversation), .conversationUpdated(let conversation, _): conversation.id
+        }
+    }
+}

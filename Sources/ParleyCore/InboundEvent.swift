@@ -1,0 +1,43 @@
+import Foundation
+
+/// What a connector makes of a platform's webhook: normalized, channel-independent events.
+public enum InboundEvent: Sendable, Equatable {
+    case message(InboundMessage)
+    /// A platform receipt for one of our outbound messages (delivered, read, failed).
+    case deliveryReceipt(platformMessageID: String, status: DeliveryStatus, at: Date)
+}
+
+/// A customer's message as the connector decoded it.
+public struct InboundMessage: Sendable, Equatable {
+    /// The sender's id on the platform (OpenID, chat id, phone number, visitor id).
+    public var externalUserID: String
+    public var displayName: String?
+    /// The platform's id for this message: the dedupe key, unique per channel.
+    public var platformMessageID: String
+    public var content: MessageContent
+    public var sentAt: Date
+
+    public init(externalUserID: String, displayName: String? = nil, platformMessageID: String, content: MessageContent, sentAt: Date) {
+        self.externalUserID = externalUserID
+        self.displayName = displayName
+        self.platformMessageID = platformMessageID
+        self.content = content
+        self.sentAt = sentAt
+    }
+}
+
+/// What the gateway did with one inbound message; connectors build their acknowledgement from it.
+public struct IngestReceipt: Sendable, Equatable {
+    public var platformMessageID: String
+    public var messageID: MessageID
+    public var conversationID: ConversationID
+    /// True when the platform had delivered this message before: stored once, acknowledged again.
+    public var duplicate: Bool
+
+    public init(platformMessageID: String, messageID: MessageID, conversationID: ConversationID, duplicate: Bool) {
+        self.platformMessageID = platformMessageID
+        self.messageID = messageID
+        self.conversationID = conversationID
+        self.duplicate = duplicate
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import ParleyCore
+import ParleyStore
+
+/// Adding channels and agents, for the CLI and (later) the admin API. Settings are validated
+/// before anything is stored; credentials are sealed before they reach the database.
+public struct ChannelAdministration: Sendable {
+    let channels: any ChannelRepository
+    let agents: any AgentRepository
+    let vault: CredentialVault
+    let passwords: PasswordHasher
+    let clock: any WallClock
+
+    public init(
+        channels: any ChannelRepository, agents: any AgentRepository, vault: CredentialVault,
+        passwords: PasswordHasher = PasswordHasher(), clock: any WallClock = SystemClock()
+    ) {
+        self.channels = channels
+        self.agents = agents
+        self.vault = vault
+        self.passwords = passwords
+        self.clock = clock
+    }
+
+    public func addChannel(
+        kind: ChannelKind, name: String, credentials: [String: String], settings: [String: String]
+    ) async throws(GatewayError) -> Channel {
+        let trimmedName = name.trimmingCharacters(in: .whitespaces)
+        guard !trimmedName.isEmpty else { throw GatewayError.invalid(field: "name", reason: "must not be empty") }
+        try Self.validate(settings: settings)
+        var credentials = credentials
+        if kind == .webchat, credentials["visitorSecret"] == nil {
+            // Visitor tokens are HMACs under this secret, so they verify without a database read.
+            credentials["visitorSecret"] = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max)) }.joined()
+        }
+        let channel = Channel(id: .random(), kind: kind, name: trimmedName, settings: settings)
+        do {
+            try await channels.insertChannel(channel, sealedCredentials: try vault.seal(credentials), at: clock.now())
+        } catch {
+            throw GatewayError.unavailable("cannot store the channel: \(error)")
+        }
+        return channel
+    }
+
+    public func addAgent(email: String, name: String, password: String, role: AgentRole) async throws(GatewayError) -> Agent {
+        let email = email.trimmingCharacters(in: .whitespaces)
+        guard email.contains("@"), email.count <= 254 else { throw GatewayError.invalid(field: "email", reason: "'\(email)' is not an email address") }
+        guard password.count >= 8 else { throw GatewayError.invalid(field: "password", reason: "must be at least 8 characters") }
+        let hash: String
+        do { hash = try passwords.hash(password) } catch { throw GatewayError.unavailable("cannot hash the password: \(error)") }
+        let draft = AgentDraft(email: email, name: name.isEmpty ? email : name, role: role, passwordHash: hash)
+        do { return try await agents.insertAgent(draft, at: clock.now()) } catch { throw GatewayError(error) }
+    }
+
+    /// Refuses settings the gateway would misread, naming the key.
+    static func validate(settings: [String: String]) throws(GatewayError) {
+        for key in ["idleTimeout", "reopenWindow", "nudgeBefore", "agentReplyTimeout"] {
+            if let value = settings[key] {
+                do { _ = try DurationText.parse(value) } catch { throw GatewayError.invalid(field: key, reason: error.description) }
+            }
+        }
+        if let value = settings["textLimit"], (Int(value) ?? 0) <= 0 {
+            throw GatewayError.invalid(field: "textLimit", reason: "'\(value)' is not a positive whole number")
+        }
+        if let value = settings["apiBaseURL"] {
+            guard let url = URL(string: value), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+                throw GatewayError.invalid(field: "apiBaseURL", reason: "'\(value)' is not an http(s) URL")
+            }
+        }
+    }
+}

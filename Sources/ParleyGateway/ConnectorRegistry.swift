@@ -1,0 +1,49 @@
+import ParleyCore
+import ParleyStore
+
+/// Builds a connector for a channel kind from the channel and its decrypted credentials.
+public typealias ConnectorBuilder = @Sendable (Channel, [String: String]) throws -> any ChannelConnector
+
+/// The live connector of each configured channel, built on first use from the stored channel and
+/// its credentials (opened from the vault only here), then cached.
+public actor ConnectorRegistry {
+    private let channels: any ChannelRepository
+    private let vault: CredentialVault
+    private let builders: [ChannelKind: ConnectorBuilder]
+    private var cache: [ChannelID: any ChannelConnector] = [:]
+
+    public init(channels: any ChannelRepository, vault: CredentialVault, builders: [ChannelKind: ConnectorBuilder]) {
+        self.channels = channels
+        self.vault = vault
+        self.builders = builders
+    }
+
+    public func connector(for id: ChannelID) async throws(GatewayError) -> any ChannelConnector {
+        if let cached = cache[id] { return cached }
+        let stored: StoredChannel?
+        do {
+            stored = try await channels.channel(id)
+        } catch {
+            throw GatewayError.unavailable("cannot read channel \(id): \(error)")
+        }
+        guard let stored else { throw GatewayError.channelNotFound(id) }
+        guard let builder = builders[stored.channel.kind] else {
+            throw GatewayError.notFound("no connector for channel kind \(stored.channel.kind.rawValue) in this build")
+        }
+        let connector: any ChannelConnector
+        do {
+            connector = try builder(stored.channel, try vault.open(stored.sealedCredentials))
+        } catch {
+            throw GatewayError.unavailable("channel \(id) cannot be started: \(error)")
+        }
+        cache[id] = connector
+        return connector
+    }
+
+    /// Drops a cached connector after its channel changed.
+    public func invalidate(_ id: ChannelID) {
+        cache[id] = nil
+    }
+
+    public var supportedKinds: Set<ChannelKind> { Set(builders.keys) }
+}

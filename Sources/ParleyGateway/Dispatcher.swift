@@ -1,0 +1,131 @@
+import Foundation
+import Logging
+import ParleyCore
+import ParleyStore
+import ServiceLifecycle
+
+/// Drains the outbox through the connectors: every accepted reply is sent, retried with
+/// backoff while the platform is failing, or dead-lettered with the reason the agent sees.
+/// One conversation's replies leave in order because the store only ever hands out a
+/// conversation's oldest unfinished row.
+public final class Dispatcher: Service {
+    private let outbox: any OutboxRepository
+    private let registry: ConnectorRegistry
+    private let transport: any HTTPTransport
+    private let bus: EventBus
+    private let clock: any WallClock
+    private let retry: RetryPolicy
+    private let metrics: GatewayMetrics
+    private let logger: Logger
+    private let wakeSignal = WakeSignal()
+    private let batchSize: Int
+    /// How long a claimed row stays ours before another pass may take it again (a crashed send).
+    private let lease: TimeInterval = 120
+    private let longestSleep: Duration = .seconds(30)
+
+    public init(
+        outbox: any OutboxRepository, registry: ConnectorRegistry, transport: any HTTPTransport, bus: EventBus,
+        clock: any WallClock, retry: RetryPolicy, metrics: GatewayMetrics, logger: Logger, batchSize: Int = 64
+    ) {
+        self.outbox = outbox
+        self.registry = registry
+        self.transport = transport
+        self.bus = bus
+        self.clock = clock
+        self.retry = retry
+        self.metrics = metrics
+        self.logger = logger
+        self.batchSize = batchSize
+    }
+
+    /// Tells a sleeping dispatcher that a new row is waiting.
+    public func wake() {
+        Task { await wakeSignal.signal() }
+    }
+
+    public func run() async throws {
+        // A single node owns every row: whatever a previous process claimed and never finished
+        // goes straight back in line instead of waiting for its lease to run out.
+        try await outbox.releaseClaims()
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                let sent = await self.drainDue()
+                if sent > 0 { continue }
+                await self.wakeSignal.wait(timeout: await self.sleepDuration())
+            }
+        }
+    }
+
+    /// One pass: claims what is due now and sends it. Returns how many rows it handled.
+    /// Tests drive this directly with a settable clock.
+    @discardableResult
+    public func drainDue() async -> Int {
+        let items: [OutboxItem]
+        do {
+            items = try await outbox.claimDue(now: clock.now(), limit: batchSize, lease: lease)
+        } catch {
+            logger.error("outbox claim failed", metadata: ["error": "\(error)"])
+            return 0
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for item in items {
+                group.addTask { await self.deliver(item) }
+            }
+        }
+        return items.count
+    }
+
+    private func sleepDuration() async -> Duration {
+        guard let next = try? await outbox.nextDueDate() else { return longestSleep }
+        let seconds = next.timeIntervalSince(clock.now())
+        if seconds <= 0 { return .milliseconds(1) }
+        return min(longestSleep, .milliseconds(Int64(seconds * 1_000) + 1))
+    }
+
+    private func deliver(_ item: OutboxItem) async {
+        let outcome: SendOutcome
+        do {
+            let connector = try await registry.connector(for: item.channelID)
+            outcome = await connector.send(item.delivery, transport: transport)
+        } catch GatewayError.channelNotFound {
+            outcome = .failed(reason: "the channel \(item.channelID) is no longer configured")
+        } catch {
+            outcome = .retryLater(reason: String(describing: error), after: nil)
+        }
+        await record(outcome, for: item)
+    }
+
+    private func record(_ outcome: SendOutcome, for item: OutboxItem) async {
+        let now = clock.now()
+        let metadata: Logger.Metadata = ["message": "\(item.delivery.messageID)", "channel": "\(item.channelID)"]
+        do {
+            switch outcome {
+            case .sent(let platformMessageID):
+                let message = try await outbox.markSent(item, platformMessageID: platformMessageID, at: now)
+                metrics.outboundSent.increment()
+                await bus.publish([.messageUpdated(message)])
+            case .retryLater(let reason, let retryAfter):
+                let attemptsMade = item.attempts + 1
+                if let delay = retry.delay(afterAttempts: attemptsMade, retryAfter: retryAfter) {
+                    try await outbox.scheduleRetry(item, at: now.addingTimeInterval(delay), error: reason, now: now)
+                    metrics.outboundRetried.increment()
+                    logger.warning("send failed, will retry", metadata: metadata.merging(["reason": "\(reason)", "in": "\(delay)s"]) { $1 })
+                } else {
+                    try await deadLetter(item, reason: "gave up after \(attemptsMade) attempts: \(reason)", at: now)
+                }
+            case .failed(let reason):
+                try await deadLetter(item, reason: reason, at: now)
+            }
+        } catch {
+            // The row keeps its lease and is retried after it runs out: nothing is lost.
+            logger.error("cannot record send outcome", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+        }
+    }
+
+    private func deadLetter(_ item: OutboxItem, reason: String, at time: Date) async throws {
+        let message = try await outbox.deadLetter(item, reason: reason, at: time)
+        metrics.outboundDeadLettered.increment()
+        logger.error("send failed permanently", metadata: ["message": "\(item.delivery.messageID)", "reason": "\(reason)"])
+        await bus.publish([.messageUpdated(message)])
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import ParleyCore
+import ParleyRouting
+import ParleyStore
+
+/// What agents do through the API: sign in, read conversations they may see, reply, claim,
+/// transfer, resolve.
+extension Gateway {
+    public static let tokenLifetime: TimeInterval = 30 * 86_400
+
+    public func login(email: String, password: String) async throws(GatewayError) -> (token: String, agent: Agent) {
+        let found: (Agent, String)?
+        do { found = try await agents.agentWithPasswordHash(email: email) } catch { throw GatewayError.unavailable("\(error)") }
+        // Verify against a dummy hash when the email is unknown, so timing does not tell which emails exist.
+        let hash = found?.1 ?? "pbkdf2-sha256$\(passwords.rounds)$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+        guard passwords.verify(password, against: hash), let agent = found?.0 else {
+            throw GatewayError.unauthorized("wrong email or password")
+        }
+        let token = TokenDigest.newToken()
+        let now = clock.now()
+        do {
+            try await agents.insertToken(digest: TokenDigest.digest(token), agent: agent.id, expiresAt: now.addingTimeInterval(Self.tokenLifetime), at: now)
+        } catch {
+            throw GatewayError.unavailable("\(error)")
+        }
+        return (token, agent)
+    }
+
+    public func agent(forToken token: String) async throws(GatewayError) -> Agent {
+        let agent: Agent?
+        do { agent = try await agents.agent(tokenDigest: TokenDigest.digest(token), now: clock.now()) } catch {
+            throw GatewayError.unavailable("\(error)")
+        }
+        guard let agent else { throw GatewayError.unauthorized("the token is unknown or expired") }
+        return agent
+    }
+
+    /// The conversation, or `notFound` when it does not exist or this agent may not see it:
+    /// the two are indistinguishable on purpose.
+    public func conversation(_ id: ConversationID, for agent: Agent) async throws(GatewayError) -> Conversation {
+        let conversation: Conversation?
+        do { conversation = try await conversations.conversation(id) } catch { throw GatewayError.unavailable("\(error)") }
+        guard let conversation, agent.canSee(conversation) else { throw GatewayError.notFound("conversation \(id) not found") }
+        return conversation
+    }
+
+    public func conversations(for agent: Agent, status: ConversationStatus?, assignee: AgentID?) async throws(GatewayError) -> [Conversation] {
+        var filter = ConversationFilter(status: status, assignee: assignee, limit: 200)
+        if agent.role == .agent, assignee == nil {
+            filter.assignee = agent.id
+            filter.unassignedOnly = true
+        }
+        do {
+            return try await conversations.conversations(filter).filter(agent.canSee)
+        } catch {
+            throw GatewayError.unavailable("\(error)")
+        }
+    }
+
+    public func messages(in id: ConversationID, for agent: Agent, before: MessageID?, limit: Int) async throws(GatewayError) -> [Message] {
+        _ = try await conversation(id, for: agent)
+        do { return try await conversations.messages(in: id, before: before, limit: limit) } catch {
+            throw GatewayError.unavailable("\(error)")
+        }
+    }
+
+    /// Records the reply and its outbox row in one transaction; the dispatcher sends it.
+    public func reply(to id: ConversationID, text: String, by agent: Agent) async throws(GatewayError) -> Message {
+        let conversation = try await conversation(id, for: agent)
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw GatewayError.invalid(field: "text", reason: "must not be empty") }
+        guard text.count <= 10_000 else { throw GatewayError.invalid(field: "text", reason: "longer than 10,000 characters") }
+        do { try AssignmentRules.checkOwnership(actor: agent, conversation: conversation) } catch { throw GatewayError(error) }
+        let (message, updated): (Message, Conversation)
+        do {
+            (message, updated) = try await conversations.appendOutbound(to: id, content: .text(text), sender: .agent(agent.id), at: clock.now())
+        } catch {
+            throw GatewayError(error)
+        }
+        await bus.publish([.messageCreated(message, updated)])
+        dispatcher.wake()
+        return message
+    }
+
+    public func assign(_ id: ConversationID, to target: AgentID, by agent: Agent) async throws(GatewayError) -> Conversation {
+        let conversation = try await conversation(id, for: agent)
+        do {
+            guard try await agents.agent(target) != nil else { throw GatewayError.invalid(field: "agentId", reason: "no agent \(target)") }
+        } catch let error as GatewayError {
+            throw error
+        } catch {
+            throw GatewayError.unavailable("\(error)")
+        }
+        do { try AssignmentRules.check(actor: agent, conversation: conversation, target: target) } catch { throw GatewayError(error) }
+        return try await apply(.assign(target), to: id, by: agent)
+    }
+
+    public func resolve(_ id: ConversationID, by agent: Agent) async throws(GatewayError) -> Conversation {
+        let conversation = try await conversation(id, for: agent)
+        do { try AssignmentRules.checkOwnership(actor: agent, conversation: conversation) } catch { throw GatewayError(error) }
+        return try await apply(.resolve, to: id, by: agent)
+    }
+
+    private func apply(_ command: ConversationCommand, to id: ConversationID, by agent: Agent) async throws(GatewayError) -> Conversation {
+        do {
+            let (conversation, transition) = try await conversations.apply(command, to: id, by: .agent(agent.id), at: clock.now())
+            await bus.publish([.conversationUpdated(conversation, transition)])
+            return conversation
+        } catch {
+            throw GatewayError(error)
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Logging
+import ParleyCore
+import ParleyStore
+
+/// The application core the HTTP layer talks to: platform webhooks in, agent actions, the
+/// visitor side of web chat. It owns no I/O of its own beyond the injected store, connectors
+/// and transport.
+public struct Gateway: Sendable {
+    public let conversations: any ConversationRepository
+    public let agents: any AgentRepository
+    public let channels: any ChannelRepository
+    public let registry: ConnectorRegistry
+    public let pipeline: IngestPipeline
+    public let bus: EventBus
+    public let dispatcher: Dispatcher
+    public let clock: any WallClock
+    public let metrics: GatewayMetrics
+    public let logger: Logger
+    /// The base URL platforms call (`PARLEY_PUBLIC_URL`), used by signatures that cover the URL.
+    public let publicBaseURL: String
+    let passwords: PasswordHasher
+
+    public init(
+        conversations: any ConversationRepository, agents: any AgentRepository, channels: any ChannelRepository,
+        registry: ConnectorRegistry, pipeline: IngestPipeline, bus: EventBus, dispatcher: Dispatcher,
+        clock: any WallClock, metrics: GatewayMetrics, logger: Logger, publicBaseURL: String,
+        passwords: PasswordHasher = PasswordHasher()
+    ) {
+        self.conversations = conversations
+        self.agents = agents
+        self.channels = channels
+        self.registry = registry
+        self.pipeline = pipeline
+        self.bus = bus
+        self.dispatcher = dispatcher
+        self.clock = clock
+        self.metrics = metrics
+        self.logger = logger
+        self.publicBaseURL = publicBaseURL
+        self.passwords = passwords
+    }
+
+    // MARK: - Platform webhooks
+
+    /// Authenticates, decodes and durably stores a platform's webhook, then answers it the way
+    /// the platform expects. The answer is only produced after every event is committed.
+    public func handleWebhook(channelID: ChannelID, request: WebhookRequest) async throws(GatewayError) -> WebhookResponse {
+        let connector = try await registry.connector(for: channelID)
+        do {
+            if request.method == .get { return try connector.verify(request) }
+            try connector.authenticate(request)
+            let events = try connector.decode(request)
+            let receipts = try await ingest(events, channel: connector.channel)
+            return connector.acknowledge(request, receipts: receipts)
+        } catch let error as ConnectorError {
+            throw GatewayError.connector(error)
+        } catch let error as GatewayError {
+            throw error
+        } catch {
+            throw GatewayError.unavailable(String(describing: error))
+        }
+    }
+
+    private func ingest(_ events: [InboundEvent], channel: Channel) async throws(GatewayError) -> [IngestReceipt] {
+        let now = clock.now()
+        let reopenWindow = channel.policy.reopenWindow
+        var items: [IngestItem] = []
+        var receiptsToApply: [(String, DeliveryStatus)] = []
+        for event in events {
+            switch event {
+            case .message(let message):
+                items.append(IngestItem(channelID: channel.id, reopenWindow: reopenWindow, message: message, receivedAt: now))
+            case .deliveryReceipt(let platformMessageID, let status, _):
+                receiptsToApply.append((platformMessageID, status))
+            }
+        }
+        var receipts: [IngestReceipt] = []
+        for result in await pipeline.ingest(items) {
+            switch result {
+            case .success(let stored): receipts.append(stored.receipt)
+            case .failure(let error): throw GatewayError.unavailable("message not stored: \(error)")
+            }
+        }
+        for (platformMessageID, status) in receiptsToApply {
+            do {
+                if let updated = try await conversations.applyReceipt(channel: channel.id, platformMessageID: platformMessageID, status: status) {
+                    await bus.publish([.messageUpdated(updated)])
+                }
+            } catch {
+                throw GatewayError.unavailable("receipt not stored: \(error)")
+            }
+        }
+        return receipts
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import ParleyCore
+
+/// The agent API's JSON shapes. Kept apart from the domain types so the wire format changes
+/// only on purpose (docs/openapi.yaml describes these).
+struct ConversationView: Encodable {
+    var id: Int64
+    var channelId: String
+    var contactId: Int64
+    var status: String
+    var assigneeId: Int64?
+    var closeReason: String?
+    var createdAt: Date
+    var updatedAt: Date
+    var lastCustomerMessageAt: Date?
+    var lastMessageAt: Date?
+    var lastMessagePreview: String?
+
+    init(_ conversation: Conversation) {
+        id = conversation.id.rawValue
+        channelId = conversation.channelID.rawValue
+        contactId = conversation.contactID.rawValue
+        status = conversation.status.rawValue
+        assigneeId = conversation.assignee?.rawValue
+        closeReason = conversation.state.closeReason?.rawValue
+        createdAt = conversation.createdAt
+        updatedAt = conversation.updatedAt
+        lastCustomerMessageAt = conversation.lastCustomerMessageAt
+        lastMessageAt = conversation.lastMessageAt
+        lastMessagePreview = conversation.lastMessagePreview
+    }
+}
+
+struct MessageView: Encodable {
+    var id: Int64
+    var conversationId: Int64
+    var channelId: String
+    var direction: String
+    var sender: MessageSender
+    var content: MessageContent
+    var platformMessageId: String?
+    var status: DeliveryStatus
+    var createdAt: Date
+
+    init(_ message: Message) {
+        id = message.id.rawValue
+        conversationId = message.conversationID.rawValue
+        channelId = message.channelID.rawValue
+        direction = message.direction.rawValue
+        sender = message.sender
+        content = message.content
+        platformMessageId = message.platformMessageID
+        status = message.status
+        createdAt = message.createdAt
+    }
+}
+
+struct TransitionView: Encodable {
+    var command: String
+    var from: String
+    var to: String
+    var previousAssigneeId: Int64?
+    var assigneeId: Int64?
+    var actor: String
+    var actorId: Int64?
+    var at: Date
+
+    init(_ transition: ConversationTransition) {
+        command = transition.command.name
+        from = transition.from.rawValue
+        to = transition.to.rawValue
+        previousAssigneeId = transition.previousAssignee?.rawValue
+        assigneeId = transition.assignee?.rawValue
+        switch transition.actor {
+        case .contact(let id): actor = "contact"; actorId = id.rawValue
+        case .agent(let id): actor = "agent"; actorId = id.rawValue
+        case .bot: actor = "bot"
+        case .system: actor = "system"
+        }
+        at = transition.at
+    }
+}
+
+/// One event on the agent stream: `{"type": "message.created", "message": ..., "conversation": ...}`.
+struct EventView: Encodable {
+    var type: String
+    var message: MessageView?
+    var conversation: ConversationView?
+    var transition: TransitionView?
+
+    init(_ event: DomainEvent) {
+        type = event.type
+        switch event {
+        case .messageCreated(let message, let conversation):
+            self.message = MessageView(message)
+            self.conversation = ConversationView(conversation)
+        case .messageUpdated(let message):
+            self.message = MessageView(message)
+        case .conversationCreated(let conversation):
+            self.conversation = ConversationView(conversation)
+        case .conversationUpdated(let conversation, let transition):
+            self.conversation = ConversationView(conversation)
+            self.transition = transition.map(TransitionView.init)
+        }
+    }
+}
+
+/// A message as the visitor's widget sees it: no internal ids beyond the cursor.
+struct VisitorMessageView: Encodable {
+    struct Sender: Encodable {
+        var type: String
+    }
+
+    var id: Int64
+    var direction: String
+    var text: String
+    var content: MessageContent
+    var clientId: String?
+    var sender: Sender
+    var createdAt: Date
+
+    init(_ message: Message) {
+        id = message.id.rawValue
+        direction = message.direction.rawValue
+        text = message.content.previewText
+        content = message.content
+        clientId = message.direction == .inbound ? message.platformMessageID : nil
+        sender = Sender(type: message.sender.kindName)
+        createdAt = message.createdAt
+    }
+}
+
+struct ConversationList: Encodable { var conversations: [ConversationView] }
+struct MessageList: Encodable { var messages: [MessageView] }
+struct VisitorMessageList: Encodable { var messages: [VisitorMessageView] }
+struct ErrorBody: Encodable { var error: String }

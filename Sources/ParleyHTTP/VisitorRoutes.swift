@@ -1,0 +1,38 @@
+import Hummingbird
+import ParleyCore
+import ParleyGateway
+
+/// The widget's HTTP side: visitor sessions and the polling fallback for when WebSockets fail.
+struct VisitorRoutes {
+    let gateway: Gateway
+
+    private struct SessionBody: Decodable {
+        var token: String?
+    }
+
+    private struct SessionAnswer: Encodable {
+        var token: String
+        var visitorId: String
+    }
+
+    func register(on router: Router<AppRequestContext>) {
+        router.post("/widget/{channelId}/session") { request, context in
+            let channelID = ChannelID(try context.parameters.require("channelId"))
+            let body = try await JSONCoding.decodeBody(SessionBody.self, from: request)
+            let session = try await gateway.visitorSession(channelID: channelID, existingToken: body.token)
+            return try JSONCoding.response(SessionAnswer(token: session.token, visitorId: session.visitorID))
+        }
+        router.get("/widget/{channelId}/messages") { request, context in
+            let channelID = ChannelID(try context.parameters.require("channelId"))
+            let visitorID = try await gateway.visitorID(channelID: channelID, token: try AgentAuthenticator.token(in: request))
+            var after: MessageID?
+            if let text = request.uri.queryParameters["after"], !text.isEmpty {
+                guard let id = Int64(String(text)) else { throw GatewayError.invalid(field: "after", reason: "'\(text)' is not a message id") }
+                after = MessageID(id)
+            }
+            let messages = try await gateway.visitorMessages(channelID: channelID, visitorID: visitorID, after: after)
+            for message in messages { await gateway.markDelivered(message) }
+            return try JSONCoding.response(VisitorMessageList(messages: messages.map(VisitorMessageView.init)))
+        }
+    }
+}

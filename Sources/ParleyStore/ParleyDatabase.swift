@@ -1,0 +1,27 @@
+import Foundation
+import GRDB
+
+/// Opens the SQLite database: WAL journal (readers never block the writer), `synchronous=FULL`
+/// so a commit that returned is on disk before any platform is acknowledged, and the numbered
+/// migrations applied.
+public enum ParleyDatabase {
+    public static func open(path: String) throws -> DatabasePool {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try ParleyMigrations.migrator.migrate(pool)
+        return pool
+    }
+
+    /// A throwaway database for tests and benchmarks, in a fresh temporary directory.
+    public static func temporary() throws -> (pool: DatabasePool, directory: URL) {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("parley-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return (try open(path: directory.appendingPathComponent("parley.sqlite").path), directory)
+    }
+}

@@ -1,0 +1,121 @@
+import GRDB
+
+/// Numbered schema migrations. Never edit a shipped migration: add the next number.
+public enum ParleyMigrations {
+    public static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("0001_initial", migrate: createInitialSchema)
+        return migrator
+    }
+
+    private static func createInitialSchema(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE channels (
+                id TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                name TEXT NOT NULL,
+                settings TEXT NOT NULL,
+                sealed_credentials BLOB NOT NULL,
+                created_at REAL NOT NULL
+            );
+            CREATE TABLE agents (
+                id INTEGER PRIMARY KEY,
+                email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                name TEXT NOT NULL,
+                role TEXT NOT NULL,
+                password_hash TEXT NOT NULL,
+                created_at REAL NOT NULL
+            );
+            CREATE TABLE api_tokens (
+                token_hash BLOB PRIMARY KEY,
+                agent_id INTEGER NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+                created_at REAL NOT NULL,
+                expires_at REAL NOT NULL
+            );
+            CREATE TABLE contacts (
+                id INTEGER PRIMARY KEY,
+                name TEXT,
+                created_at REAL NOT NULL
+            );
+            CREATE TABLE identities (
+                id INTEGER PRIMARY KEY,
+                contact_id INTEGER NOT NULL REFERENCES contacts(id),
+                channel_id TEXT NOT NULL REFERENCES channels(id),
+                external_id TEXT NOT NULL,
+                UNIQUE (channel_id, external_id)
+            );
+            CREATE TABLE conversations (
+                id INTEGER PRIMARY KEY,
+                channel_id TEXT NOT NULL REFERENCES channels(id),
+                contact_id INTEGER NOT NULL REFERENCES contacts(id),
+                identity_id INTEGER NOT NULL REFERENCES identities(id),
+                external_id TEXT NOT NULL,
+                status TEXT NOT NULL,
+                assignee_id INTEGER REFERENCES agents(id),
+                close_reason TEXT,
+                created_at REAL NOT NULL,
+                updated_at REAL NOT NULL,
+                last_customer_message_at REAL,
+                last_message_at REAL,
+                last_message_preview TEXT
+            );
+            CREATE INDEX conversations_by_identity ON conversations(identity_id, id);
+            CREATE INDEX conversations_by_status ON conversations(status, assignee_id);
+            CREATE TABLE messages (
+                id INTEGER PRIMARY KEY,
+                conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+                channel_id TEXT NOT NULL,
+                direction TEXT NOT NULL,
+                sender_kind TEXT NOT NULL,
+                sender_id INTEGER,
+                content TEXT NOT NULL,
+                platform_message_id TEXT,
+                status TEXT NOT NULL,
+                failure_reason TEXT,
+                created_at REAL NOT NULL
+            );
+            -- Inbound ids dedupe platform redeliveries; outbound ids find receipts. The two
+            -- namespaces are the platform's, not ours, so they must not collide with each other.
+            CREATE UNIQUE INDEX messages_by_platform_id ON messages(channel_id, direction, platform_message_id)
+                WHERE platform_message_id IS NOT NULL;
+            CREATE INDEX messages_by_conversation ON messages(conversation_id, id);
+            CREATE TABLE conversation_events (
+                id INTEGER PRIMARY KEY,
+                conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+                command TEXT NOT NULL,
+                from_status TEXT,
+                to_status TEXT NOT NULL,
+                previous_assignee_id INTEGER,
+                assignee_id INTEGER,
+                actor_kind TEXT NOT NULL,
+                actor_id INTEGER,
+                at REAL NOT NULL
+            );
+            CREATE INDEX conversation_events_by_conversation ON conversation_events(conversation_id, id);
+            CREATE TABLE outbox (
+                id INTEGER PRIMARY KEY,
+                message_id INTEGER NOT NULL UNIQUE REFERENCES messages(id),
+                conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+                channel_id TEXT NOT NULL,
+                state TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at REAL NOT NULL,
+                lease_until REAL,
+                last_error TEXT,
+                created_at REAL NOT NULL,
+                updated_at REAL NOT NULL
+            );
+            CREATE INDEX outbox_by_state ON outbox(state, next_attempt_at);
+            CREATE INDEX outbox_by_conversation ON outbox(conversation_id, state, id);
+            CREATE TABLE deadlines (
+                id INTEGER PRIMARY KEY,
+                conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+                kind TEXT NOT NULL,
+                due_at REAL NOT NULL,
+                fired_at REAL,
+                UNIQUE (conversation_id, kind)
+            );
+            CREATE INDEX deadlines_due ON deadlines(fired_at, due_at);
+            """)
+    }
+}

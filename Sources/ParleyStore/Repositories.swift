@@ -1,0 +1,121 @@
+import Foundation
+import ParleyCore
+
+/// Channel configuration, with credentials kept sealed (see `CredentialVault`).
+public protocol ChannelRepository: Sendable {
+    func insertChannel(_ channel: Channel, sealedCredentials: [UInt8], at time: Date) async throws
+    func channels() async throws -> [Channel]
+    func channel(_ id: ChannelID) async throws -> StoredChannel?
+}
+
+/// Agents, their password hashes and their API tokens (stored as digests only).
+public protocol AgentRepository: Sendable {
+    func insertAgent(_ draft: AgentDraft, at time: Date) async throws(StoreError) -> Agent
+    func agentWithPasswordHash(email: String) async throws -> (Agent, String)?
+    func agent(_ id: AgentID) async throws -> Agent?
+    func agentCount() async throws -> Int
+    func insertToken(digest: [UInt8], agent: AgentID, expiresAt: Date, at time: Date) async throws
+    func agent(tokenDigest: [UInt8], now: Date) async throws -> Agent?
+}
+
+/// Conversations and their messages: durable ingest, lifecycle changes, outbound replies.
+public protocol ConversationRepository: Sendable {
+    /// Stores a batch of inbound messages in one transaction. Each item succeeds or fails on
+    /// its own; nothing of a failed item is written.
+    func ingest(_ items: [IngestItem]) async throws -> [Result<IngestResult, StoreError>]
+    func conversation(_ id: ConversationID) async throws -> Conversation?
+    func conversations(_ filter: ConversationFilter) async throws -> [Conversation]
+    /// Newest first when `before` is given, in thread order in the returned array.
+    func messages(in conversation: ConversationID, before: MessageID?, limit: Int) async throws -> [Message]
+    /// A customer's visible thread across all their conversations on one channel, after a cursor.
+    func messages(channel: ChannelID, externalID: String, after: MessageID?, limit: Int) async throws -> [Message]
+    func apply(
+        _ command: ConversationCommand, to id: ConversationID, by actor: Participant, at time: Date
+    ) async throws(StoreError) -> (Conversation, ConversationTransition)
+    /// Records an outbound message and its outbox row in one transaction.
+    func appendOutbound(
+        to id: ConversationID, content: MessageContent, sender: MessageSender, at time: Date
+    ) async throws(StoreError) -> (Message, Conversation)
+    /// Applies a platform's delivery receipt; `nil` when no outbound message has that id or the
+    /// status would move backwards.
+    func applyReceipt(channel: ChannelID, platformMessageID: String, status: DeliveryStatus) async throws -> Message?
+    /// Moves an outbound message's status forward; `nil` when it would move backwards.
+    func advance(_ id: MessageID, to status: DeliveryStatus) async throws -> Message?
+}
+
+/// The outbox the dispatcher drains.
+public protocol OutboxRepository: Sendable {
+    /// Claims due rows, at most one per conversation and always that conversation's oldest
+    /// unfinished row, so one conversation's replies leave in order.
+    func claimDue(now: Date, limit: Int, lease: TimeInterval) async throws -> [OutboxItem]
+    /// Puts rows a previous process had claimed back in line (single-node start-up).
+    func releaseClaims() async throws
+    func markSent(_ item: OutboxItem, platformMessageID: String?, at time: Date) async throws -> Message
+    func scheduleRetry(_ item: OutboxItem, at next: Date, error: String, now: Date) async throws
+    func deadLetter(_ item: OutboxItem, reason: String, at time: Date) async throws -> Message
+    /// When the earliest pending row becomes due, `nil` when none is pending.
+    func nextDueDate() async throws -> Date?
+}
+
+public struct StoredChannel: Sendable {
+    public var channel: Channel
+    public var sealedCredentials: [UInt8]
+}
+
+public struct AgentDraft: Sendable {
+    public var email: String
+    public var name: String
+    public var role: AgentRole
+    public var passwordHash: String
+
+    public init(email: String, name: String, role: AgentRole, passwordHash: String) {
+        self.email = email
+        self.name = name
+        self.role = role
+        self.passwordHash = passwordHash
+    }
+}
+
+public struct ConversationFilter: Sendable {
+    public var status: ConversationStatus?
+    public var assignee: AgentID?
+    public var unassignedOnly: Bool
+    public var limit: Int
+
+    public init(status: ConversationStatus? = nil, assignee: AgentID? = nil, unassignedOnly: Bool = false, limit: Int = 100) {
+        self.status = status
+        self.assignee = assignee
+        self.unassignedOnly = unassignedOnly
+        self.limit = limit
+    }
+}
+
+/// One inbound message to ingest, with what the store needs to know about its channel.
+public struct IngestItem: Sendable {
+    public var channelID: ChannelID
+    public var reopenWindow: TimeInterval
+    public var message: InboundMessage
+    public var receivedAt: Date
+
+    public init(channelID: ChannelID, reopenWindow: TimeInterval, message: InboundMessage, receivedAt: Date) {
+        self.channelID = channelID
+        self.reopenWindow = reopenWindow
+        self.message = message
+        self.receivedAt = receivedAt
+    }
+}
+
+/// What ingesting one message did, and the events to publish once the batch is committed.
+public struct IngestResult: Sendable {
+    public var receipt: IngestReceipt
+    public var events: [DomainEvent]
+}
+
+/// An outbox row joined with what the dispatcher needs to send it.
+public struct OutboxItem: Sendable, Equatable {
+    public var id: Int64
+    public var channelID: ChannelID
+    /// Attempts made before this claim.
+    public var attempts: Int
+    public var delivery: OutboundDelivery
+}

@@ -1,0 +1,212 @@
+import Foundation
+import GRDB
+import ParleyCore
+
+extension SQLiteStore: ConversationRepository {
+    public func conversation(_ id: ConversationID) async throws -> Conversation? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM conversations WHERE id = ?", arguments: [id.rawValue])
+                .map(Columns.conversation)
+        }
+    }
+
+    public func conversations(_ filter: ConversationFilter) async throws -> [Conversation] {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let status = filter.status {
+            conditions.append("status = ?")
+            arguments += [status.rawValue]
+        }
+        if let assignee = filter.assignee {
+            conditions.append(filter.unassignedOnly ? "(assignee_id = ? OR assignee_id IS NULL)" : "assignee_id = ?")
+            arguments += [assignee.rawValue]
+        } else if filter.unassignedOnly {
+            conditions.append("assignee_id IS NULL")
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let sql = "SELECT * FROM conversations \(whereClause) ORDER BY updated_at DESC, id DESC LIMIT ?"
+        arguments += [filter.limit]
+        let finalArguments = arguments
+        return try await pool.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: finalArguments).map(Columns.conversation)
+        }
+    }
+
+    public func messages(in conversation: ConversationID, before: MessageID?, limit: Int) async throws -> [Message] {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM messages WHERE conversation_id = ? AND id < ?
+                    ORDER BY id DESC LIMIT ?
+                    """,
+                arguments: [conversation.rawValue, before?.rawValue ?? Int64.max, limit]
+            )
+            return rows.reversed().map(Columns.message)
+        }
+    }
+
+    public func messages(channel: ChannelID, externalID: String, after: MessageID?, limit: Int) async throws -> [Message] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT m.* FROM messages m
+                    JOIN conversations c ON c.id = m.conversation_id
+                    JOIN identities i ON i.id = c.identity_id
+                    WHERE i.channel_id = ? AND i.external_id = ? AND m.id > ? AND m.direction != 'note'
+                    ORDER BY m.id LIMIT ?
+                    """,
+                arguments: [channel.rawValue, externalID, after?.rawValue ?? 0, limit]
+            ).map(Columns.message)
+        }
+    }
+
+    public func apply(
+        _ command: ConversationCommand, to id: ConversationID, by actor: Participant, at time: Date
+    ) async throws(StoreError) -> (Conversation, ConversationTransition) {
+        try await write { db in
+            guard var conversation = try Self.loadConversation(db, id) else {
+                throw StoreError.notFound("conversation \(id)")
+            }
+            let transition = try Self.transition(db, &conversation, command, by: actor, at: time)
+            return (conversation, transition)
+        }
+    }
+
+    public func appendOutbound(
+        to id: ConversationID, content: MessageContent, sender: MessageSender, at time: Date
+    ) async throws(StoreError) -> (Message, Conversation) {
+        try await write { db in
+            guard var conversation = try Self.loadConversation(db, id) else {
+                throw StoreError.notFound("conversation \(id)")
+            }
+            let message = try Self.insertMessage(
+                db, conversation: conversation, direction: .outbound, sender: sender, content: content,
+                platformMessageID: nil, status: .queued, at: time
+            )
+            try db.execute(
+                sql: """
+                    INSERT INTO outbox (message_id, conversation_id, channel_id, state, attempts, next_attempt_at, created_at, updated_at)
+                    VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)
+                    """,
+                arguments: [message.id.rawValue, id.rawValue, conversation.channelID.rawValue, time.timeIntervalSince1970,
+                            time.timeIntervalSince1970, time.timeIntervalSince1970]
+            )
+            conversation.lastMessageAt = time
+            conversation.lastMessagePreview = content.previewText
+            conversation.updatedAt = time
+            try Self.saveActivity(db, conversation)
+            return (message, conversation)
+        }
+    }
+
+    public func applyReceipt(channel: ChannelID, platformMessageID: String, status: DeliveryStatus) async throws -> Message? {
+        try await pool.write { db in
+            try Self.advance(
+                db, Row.fetchOne(
+                    db,
+                    sql: "SELECT * FROM messages WHERE channel_id = ? AND platform_message_id = ? AND direction = 'outbound'",
+                    arguments: [channel.rawValue, platformMessageID]
+                ), to: status
+            )
+        }
+    }
+
+    public func advance(_ id: MessageID, to status: DeliveryStatus) async throws -> Message? {
+        try await pool.write { db in
+            try Self.advance(db, Row.fetchOne(db, sql: "SELECT * FROM messages WHERE id = ?", arguments: [id.rawValue]), to: status)
+        }
+    }
+
+    private static func advance(_ db: Database, _ row: Row?, to status: DeliveryStatus) throws -> Message? {
+        guard let row else { return nil }
+        var message = Columns.message(row)
+        guard message.status.canAdvance(to: status) else { return nil }
+        message.status = status
+        try saveStatus(db, message)
+        return message
+    }
+
+    // MARK: - Shared steps, inside a transaction
+
+    static func loadConversation(_ db: Database, _ id: ConversationID) throws -> Conversation? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM conversations WHERE id = ?"), arguments: [id.rawValue])
+            .map(Columns.conversation)
+    }
+
+    /// Applies a lifecycle command, saves the new state and records the transition event.
+    static func transition(
+        _ db: Database, _ conversation: inout Conversation, _ command: ConversationCommand,
+        by actor: Participant, at time: Date
+    ) throws -> ConversationTransition {
+        let (state, transition): (ConversationState, ConversationTransition)
+        do {
+            (state, transition) = try ConversationLifecycle.apply(command, to: conversation.state, by: actor, at: time)
+        } catch {
+            throw StoreError.lifecycle(error)
+        }
+        conversation.state = state
+        conversation.updatedAt = time
+        try db.cachedStatement(sql: """
+            UPDATE conversations SET status = ?, assignee_id = ?, close_reason = ?, updated_at = ? WHERE id = ?
+            """).execute(arguments: [
+                state.status.rawValue, state.assignee?.rawValue, state.closeReason?.rawValue,
+                time.timeIntervalSince1970, conversation.id.rawValue,
+            ])
+        try recordEvent(db, conversation.id, transition)
+        return transition
+    }
+
+    static func recordEvent(_ db: Database, _ id: ConversationID, _ transition: ConversationTransition) throws {
+        let actor = Columns.participant(transition.actor)
+        try db.cachedStatement(sql: """
+            INSERT INTO conversation_events
+                (conversation_id, command, from_status, to_status, previous_assignee_id, assignee_id, actor_kind, actor_id, at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                id.rawValue, transition.command.name, transition.from.rawValue, transition.to.rawValue,
+                transition.previousAssignee?.rawValue, transition.assignee?.rawValue, actor.kind, actor.id,
+                transition.at.timeIntervalSince1970,
+            ])
+    }
+
+    static func insertMessage(
+        _ db: Database, conversation: Conversation, direction: MessageDirection, sender: MessageSender,
+        content: MessageContent, platformMessageID: String?, status: DeliveryStatus, at time: Date
+    ) throws -> Message {
+        try db.cachedStatement(sql: """
+            INSERT INTO messages
+                (conversation_id, channel_id, direction, sender_kind, sender_id, content, platform_message_id, status, failure_reason, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                conversation.id.rawValue, conversation.channelID.rawValue, direction.rawValue, sender.kindName,
+                sender.participantID, try Columns.encode(content), platformMessageID, status.name,
+                status.failureReason, time.timeIntervalSince1970,
+            ])
+        return Message(
+            id: MessageID(db.lastInsertedRowID), conversationID: conversation.id, channelID: conversation.channelID,
+            direction: direction, sender: sender, content: content, platformMessageID: platformMessageID,
+            status: status, createdAt: time
+        )
+    }
+
+    static func saveActivity(_ db: Database, _ conversation: Conversation) throws {
+        try db.cachedStatement(sql: """
+            UPDATE conversations SET last_customer_message_at = ?, last_message_at = ?, last_message_preview = ?, updated_at = ?
+            WHERE id = ?
+            """).execute(arguments: [
+                conversation.lastCustomerMessageAt?.timeIntervalSince1970,
+                conversation.lastMessageAt?.timeIntervalSince1970, conversation.lastMessagePreview,
+                conversation.updatedAt.timeIntervalSince1970, conversation.id.rawValue,
+            ])
+    }
+
+    static func saveStatus(_ db: Database, _ message: Message) throws {
+        try db.cachedStatement(sql: """
+            UPDATE messages SET status = ?, failure_reason = ?, platform_message_id = ? WHERE id = ?
+            """).execute(arguments: [
+                message.status.name, message.status.failureReason, message.platformMessageID, message.id.rawValue,
+            ])
+    }
+}

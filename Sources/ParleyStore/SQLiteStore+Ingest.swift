@@ -1,0 +1,116 @@
+import Foundation
+import GRDB
+import ParleyCore
+
+extension SQLiteStore {
+    public func ingest(_ items: [IngestItem]) async throws -> [Result<IngestResult, StoreError>] {
+        try await pool.write { db in
+            items.map { item in
+                // A savepoint per item: one bad message rolls back alone, the batch still commits.
+                var result: Result<IngestResult, StoreError> = .failure(.database("not run"))
+                do {
+                    try db.inSavepoint {
+                        result = .success(try Self.ingestOne(db, item))
+                        return .commit
+                    }
+                } catch let error as StoreError {
+                    result = .failure(error)
+                } catch {
+                    result = .failure(.database(String(describing: error)))
+                }
+                return result
+            }
+        }
+    }
+
+    /// Dedupe → identity → contact → find or open the conversation → append → update it.
+    private static func ingestOne(_ db: Database, _ item: IngestItem) throws -> IngestResult {
+        let inbound = item.message
+        if let existing = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT id, conversation_id FROM messages WHERE channel_id = ? AND direction = 'inbound' AND platform_message_id = ?"),
+            arguments: [item.channelID.rawValue, inbound.platformMessageID]
+        ) {
+            let receipt = IngestReceipt(
+                platformMessageID: inbound.platformMessageID, messageID: MessageID(existing["id"]),
+                conversationID: ConversationID(existing["conversation_id"]), duplicate: true
+            )
+            return IngestResult(receipt: receipt, events: [])
+        }
+
+        let (identityID, contactID) = try findOrCreateIdentity(db, item)
+        let time = item.receivedAt
+        var events: [DomainEvent] = []
+        var conversation: Conversation
+        var transition: ConversationTransition?
+        if let latest = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM conversations WHERE identity_id = ? ORDER BY id DESC LIMIT 1"),
+            arguments: [identityID.rawValue]
+        ).map(Columns.conversation), latest.accepts(customerMessageAt: time, reopenWindow: item.reopenWindow) {
+            conversation = latest
+            if conversation.status == .resolved || conversation.status == .closed {
+                transition = try SQLiteStore.transition(db, &conversation, .reopen, by: .contact(contactID), at: time)
+            }
+        } else {
+            conversation = try openConversation(db, item, contactID, identityID)
+            events.append(.conversationCreated(conversation))
+        }
+
+        let message = try insertMessage(
+            db, conversation: conversation, direction: .inbound, sender: .contact(contactID), content: inbound.content,
+            platformMessageID: inbound.platformMessageID, status: .received, at: time
+        )
+        conversation.lastCustomerMessageAt = time
+        conversation.lastMessageAt = time
+        conversation.lastMessagePreview = inbound.content.previewText
+        conversation.updatedAt = time
+        try saveActivity(db, conversation)
+
+        events.append(.messageCreated(message, conversation))
+        if let transition { events.append(.conversationUpdated(conversation, transition)) }
+        let receipt = IngestReceipt(
+            platformMessageID: inbound.platformMessageID, messageID: message.id, conversationID: conversation.id,
+            duplicate: false
+        )
+        return IngestResult(receipt: receipt, events: events)
+    }
+
+    private static func findOrCreateIdentity(_ db: Database, _ item: IngestItem) throws -> (IdentityID, ContactID) {
+        if let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT id, contact_id FROM identities WHERE channel_id = ? AND external_id = ?"),
+            arguments: [item.channelID.rawValue, item.message.externalUserID]
+        ) {
+            return (IdentityID(row["id"]), ContactID(row["contact_id"]))
+        }
+        try db.cachedStatement(sql: "INSERT INTO contacts (name, created_at) VALUES (?, ?)")
+            .execute(arguments: [item.message.displayName, item.receivedAt.timeIntervalSince1970])
+        let contactID = ContactID(db.lastInsertedRowID)
+        try db.cachedStatement(sql: "INSERT INTO identities (contact_id, channel_id, external_id) VALUES (?, ?, ?)")
+            .execute(arguments: [contactID.rawValue, item.channelID.rawValue, item.message.externalUserID])
+        return (IdentityID(db.lastInsertedRowID), contactID)
+    }
+
+    private static func openConversation(
+        _ db: Database, _ item: IngestItem, _ contactID: ContactID, _ identityID: IdentityID
+    ) throws -> Conversation {
+        let time = item.receivedAt
+        let channelID = item.channelID
+        let externalID = item.message.externalUserID
+        let state = ConversationState.newInQueue
+        try db.cachedStatement(sql: """
+            INSERT INTO conversations (channel_id, contact_id, identity_id, external_id, status, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                channelID.rawValue, contactID.rawValue, identityID.rawValue, externalID, state.status.rawValue,
+                time.timeIntervalSince1970, time.timeIntervalSince1970,
+            ])
+        let id = ConversationID(db.lastInsertedRowID)
+        try db.cachedStatement(sql: """
+            INSERT INTO conversation_events (conversation_id, command, from_status, to_status, actor_kind, actor_id, at)
+            VALUES (?, 'open', NULL, ?, 'contact', ?, ?)
+            """).execute(arguments: [id.rawValue, state.status.rawValue, contactID.rawValue, time.timeIntervalSince1970])
+        return Conversation(
+            id: id, channelID: channelID, contactID: contactID, identityID: identityID, externalID: externalID, state: state,
+            createdAt: time, updatedAt: time
+        )
+    }
+}

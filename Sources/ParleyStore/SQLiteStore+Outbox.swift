@@ -1,0 +1,107 @@
+import Foundation
+import GRDB
+import ParleyCore
+
+extension SQLiteStore: OutboxRepository {
+    public func claimDue(now: Date, limit: Int, lease: TimeInterval) async throws -> [OutboxItem] {
+        try await pool.write { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.id, o.channel_id, o.attempts, o.message_id, o.conversation_id,
+                           m.content, i.external_id, c.last_customer_message_at
+                    FROM outbox o
+                    JOIN messages m ON m.id = o.message_id
+                    JOIN conversations c ON c.id = o.conversation_id
+                    JOIN identities i ON i.id = c.identity_id
+                    WHERE ((o.state = 'pending' AND o.next_attempt_at <= :now)
+                           OR (o.state = 'sending' AND o.lease_until <= :now))
+                      AND o.id = (SELECT MIN(id) FROM outbox
+                                  WHERE conversation_id = o.conversation_id AND state IN ('pending', 'sending'))
+                    ORDER BY o.next_attempt_at, o.id
+                    LIMIT :limit
+                    """,
+                arguments: ["now": now.timeIntervalSince1970, "limit": limit]
+            )
+            let claim = try db.cachedStatement(sql: "UPDATE outbox SET state = 'sending', lease_until = ?, updated_at = ? WHERE id = ?")
+            return try rows.map { row in
+                let id: Int64 = row["id"]
+                try claim.execute(arguments: [now.timeIntervalSince1970 + lease, now.timeIntervalSince1970, id])
+                let attempts: Int = row["attempts"]
+                let delivery = OutboundDelivery(
+                    messageID: MessageID(row["message_id"]), conversationID: ConversationID(row["conversation_id"]),
+                    recipient: row["external_id"], content: Columns.decodeContent(row["content"]),
+                    attempt: attempts + 1, lastCustomerMessageAt: Columns.date(row["last_customer_message_at"])
+                )
+                return OutboxItem(id: id, channelID: ChannelID(row["channel_id"]), attempts: attempts, delivery: delivery)
+            }
+        }
+    }
+
+    public func releaseClaims() async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE outbox SET state = 'pending', lease_until = NULL WHERE state = 'sending'")
+        }
+    }
+
+    public func markSent(_ item: OutboxItem, platformMessageID: String?, at time: Date) async throws -> Message {
+        try await finish(item, outboxState: "done", error: nil, at: time) { message in
+            message.platformMessageID = platformMessageID
+            if message.status.canAdvance(to: .sent) { message.status = .sent }
+        }
+    }
+
+    public func scheduleRetry(_ item: OutboxItem, at next: Date, error: String, now: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET state = 'pending', attempts = attempts + 1, next_attempt_at = ?, lease_until = NULL,
+                        last_error = ?, updated_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [next.timeIntervalSince1970, error, now.timeIntervalSince1970, item.id]
+            )
+        }
+    }
+
+    public func deadLetter(_ item: OutboxItem, reason: String, at time: Date) async throws -> Message {
+        try await finish(item, outboxState: "dead", error: reason, at: time) { message in
+            message.status = .failed(reason: reason)
+        }
+    }
+
+    public func nextDueDate() async throws -> Date? {
+        try await pool.read { db in
+            let next = try Double.fetchOne(
+                db,
+                sql: """
+                    SELECT MIN(CASE state WHEN 'pending' THEN next_attempt_at ELSE lease_until END)
+                    FROM outbox WHERE state IN ('pending', 'sending')
+                    """
+            )
+            return Columns.date(next)
+        }
+    }
+
+    /// Ends an outbox row and updates its message in the same transaction.
+    private func finish(
+        _ item: OutboxItem, outboxState: String, error: String?, at time: Date,
+        update: @Sendable @escaping (inout Message) -> Void
+    ) async throws -> Message {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET state = ?, attempts = attempts + 1, lease_until = NULL, last_error = ?, updated_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [outboxState, error, time.timeIntervalSince1970, item.id]
+            )
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE id = ?", arguments: [item.delivery.messageID.rawValue])
+            else { throw StoreError.notFound("message \(item.delivery.messageID)") }
+            var message = Columns.message(row)
+            update(&message)
+            try Self.saveStatus(db, message)
+            return message
+        }
+    }
+}

@@ -1,0 +1,16 @@
+import Crypto
+import Foundation
+
+/// API tokens are random and shown once; the database keeps only their SHA-256.
+public enum TokenDigest {
+    public static func newToken() -> String {
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max) }
+        return "pat_" + Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    public static func digest(_ token: String) -> [UInt8] {
+        Array(SHA256.hash(data: Array(token.utf8)))
+    }
+}

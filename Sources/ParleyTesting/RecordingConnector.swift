@@ -1,0 +1,60 @@
+import Foundation
+import ParleyCore
+
+/// A minimal platform for tests: webhooks are JSON `{"from","id","text"}` authenticated by an
+/// `X-Test-Secret` header; sends are `POST {apiBaseURL}/send` with `{"to","text"}`, and the
+/// platform's HTTP status decides the outcome the way real connectors map theirs.
+public struct RecordingConnector: ChannelConnector {
+    public let channel: Channel
+    private let secret: String
+
+    public init(channel: Channel, credentials: [String: String]) {
+        self.channel = channel
+        self.secret = credentials["secret"] ?? "test-secret"
+    }
+
+    public func verify(_ request: WebhookRequest) throws(ConnectorError) -> WebhookResponse {
+        guard let challenge = request.queryValue("challenge") else { throw .unsupportedRequest("no challenge") }
+        return .text(challenge)
+    }
+
+    public func authenticate(_ request: WebhookRequest) throws(ConnectorError) {
+        guard ConstantTime.equals(request.header("X-Test-Secret") ?? "", secret) else { throw .unauthorized("bad secret") }
+    }
+
+    private struct Inbound: Decodable {
+        var from: String
+        var id: String
+        var text: String
+    }
+
+    public func decode(_ request: WebhookRequest) throws(ConnectorError) -> [InboundEvent] {
+        guard let inbound = try? JSONDecoder().decode([Inbound].self, from: Data(request.body)) else {
+            throw .malformedPayload("expected a JSON array of {from, id, text}")
+        }
+        return inbound.map {
+            .message(InboundMessage(externalUserID: $0.from, platformMessageID: $0.id, content: .text($0.text), sentAt: Date()))
+        }
+    }
+
+    public func acknowledge(_ request: WebhookRequest, receipts: [IngestReceipt]) -> WebhookResponse {
+        .text("ok \(receipts.count)")
+    }
+
+    public func send(_ delivery: OutboundDelivery, transport: any HTTPTransport) async -> SendOutcome {
+        let base = channel.settings["apiBaseURL"] ?? "http://127.0.0.1:9"
+        let body = try! JSONSerialization.data(withJSONObject: ["to": delivery.recipient, "text": delivery.content.previewText], options: [.sortedKeys])
+        let request = TransportRequest(method: "POST", url: base + "/send", headers: ["Content-Type": "application/json"], body: Array(body))
+        do {
+            let response = try await transport.execute(request)
+            switch response.status {
+            case 200..<300: return .sent(platformMessageID: String(decoding: response.body, as: UTF8.self))
+            case 429: return .retryLater(reason: "rate limited", after: response.header("Retry-After").flatMap(TimeInterval.init))
+            case 500...: return .retryLater(reason: "platform error \(response.status)", after: nil)
+            default: return .failed(reason: "platform refused the message (\(response.status))")
+            }
+        } catch {
+            return .retryLater(reason: "\(error)", after: nil)
+        }
+    }
+}

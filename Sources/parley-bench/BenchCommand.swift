@@ -1,0 +1,119 @@
+import ArgumentParser
+import NIOCore
+import NIOPosix
+
+@main
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parley-bench",
+        abstract: "Loopback HTTP load generator for parleyd.",
+        discussion: """
+            Keeps N HTTP/1.1 keep-alive connections busy with one request in flight each, measures only \
+            after the warmup, prints a table and a final `RESULT {json}` line, and exits non-zero if more \
+            than 1% of requests in any phase failed.
+            """
+    )
+
+    @Option(help: "Server base URL; loopback only (127.0.0.1, localhost, [::1]).")
+    var url = "http://127.0.0.1:8080"
+
+    @Option(help: "Web-chat channel id for ingest. Default: read data-channel from GET /demo.")
+    var channel: String?
+
+    @Option(help: "Concurrent connections per phase.")
+    var connections = 64
+
+    @Option(help: "Measured seconds per phase (after warmup).")
+    var duration: Double = 10
+
+    @Option(help: "Seconds per phase before measuring starts.")
+    var warmup: Double = 2
+
+    @Option(help: "ingest, health, or both (health first, then ingest).")
+    var mode = BenchMode.both
+
+    @Option(help: "Event-loop threads. 1 leaves the most CPU to a server sharing the machine.")
+    var threads = 1
+
+    func validate() throws {
+        do {
+            _ = try Target(url: url)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        guard (1...10_000).contains(connections) else { throw ValidationError("--connections must be 1…10000") }
+        guard duration > 0, duration <= 3600 else { throw ValidationError("--duration must be > 0 and ≤ 3600 seconds") }
+        guard warmup >= 0, warmup <= 600 else { throw ValidationError("--warmup must be 0…600 seconds") }
+        guard (1...64).contains(threads) else { throw ValidationError("--threads must be 1…64") }
+        if let channel, channel.isEmpty { throw ValidationError("--channel must not be empty") }
+    }
+
+    func run() async throws {
+        let target = try Target(url: url)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        let report = await benchmark(target: target, group: group)
+        // Every connection is closed by now (phases only return once theirs have finished); shutting
+        // the group down releases the threads before the process exits.
+        try? await group.shutdownGracefully()
+
+        print(ReportTable.render(report.results, report: report.summary))
+        print(report.summary.resultLine())
+        if !report.summary.passed {
+            Console.progress(
+                report.summary.error.map { "FAILED: \($0)" }
+                    ?? "FAILED: error rate above \(Int(BenchReport.maxErrorRate * 100))% (or nothing measured)"
+            )
+            throw ExitCode(1)
+        }
+    }
+
+    /// Runs the phases. Never throws: a failure stops the run but is reported (with whatever phases did
+    /// complete) so scripts always get a `RESULT` line to parse.
+    private func benchmark(
+        target: Target, group: MultiThreadedEventLoopGroup
+    ) async -> (results: [PhaseResult], summary: BenchReport) {
+        let loops = Array(group.makeIterator())
+        let hex = String(UInt32.random(in: .min ... .max), radix: 16)
+        let runID = String(repeating: "0", count: 8 - hex.count) + hex
+        var channelID = channel
+        var results: [PhaseResult] = []
+        var failure: String?
+        do {
+            let address = try await ServerSetup.reachableAddress(target: target, loop: loops[0])
+            if mode.phases.contains(.ingest), channelID == nil {
+                let discovered = try await ServerSetup.discoverChannel(target: target, address: address, loop: loops[0])
+                Console.progress("using channel \(discovered) from GET /demo")
+                channelID = discovered
+            }
+            let runner = PhaseRunner(
+                loops: loops,
+                address: address,
+                connections: connections,
+                warmup: .nanoseconds(Int64(warmup * 1e9)),
+                duration: .nanoseconds(Int64(duration * 1e9))
+            )
+            for kind in mode.phases {
+                let job = PhaseJob(kind: kind, hostHeader: target.hostHeader, channelID: channelID ?? "", runID: runID)
+                results.append(try await runner.run(job))
+            }
+        } catch {
+            failure = "\(error)"
+        }
+
+        var phases: [String: BenchReport.Phase] = [:]
+        for result in results { phases[result.kind.rawValue] = BenchReport.phase(result) }
+        var ratio: Double?
+        if let health = results.first(where: { $0.kind == .health }),
+            let ingest = results.first(where: { $0.kind == .ingest }), health.throughput > 0
+        {
+            ratio = BenchReport.rounded(ingest.throughput / health.throughput, places: 4)
+        }
+        let passed = failure == nil && results.allSatisfy { $0.snapshot.errorRate <= BenchReport.maxErrorRate }
+        let summary = BenchReport(
+            url: url, channel: mode.phases.contains(.ingest) ? channelID : nil, runId: runID, mode: mode.rawValue,
+            connections: connections, threads: threads, warmupSeconds: warmup, durationSeconds: duration,
+            phases: phases, ingestToHealthRatio: ratio, error: failure, passed: passed
+        )
+        return (results, summary)
+    }
+}

@@ -1,0 +1,23 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import ParleyCore
+
+/// The real network for connectors: AsyncHTTPClient with a per-request deadline.
+struct AsyncHTTPTransport: HTTPTransport {
+    let client: HTTPClient
+
+    func execute(_ request: TransportRequest) async throws -> TransportResponse {
+        var outgoing = HTTPClientRequest(url: request.url)
+        outgoing.method = HTTPMethod(rawValue: request.method)
+        for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
+        if !request.body.isEmpty { outgoing.body = .bytes(ByteBuffer(bytes: request.body)) }
+        let timeout = TimeAmount.milliseconds(Int64(request.timeout * 1_000))
+        let response = try await client.execute(outgoing, timeout: timeout)
+        let body = try await response.body.collect(upTo: 16 << 20)
+        var headers: [String: String] = [:]
+        for header in response.headers { headers[header.name] = header.value }
+        return TransportResponse(status: Int(response.status.code), headers: headers, body: Array(body.readableBytesView))
+    }
+}

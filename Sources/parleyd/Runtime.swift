@@ -1,0 +1,33 @@
+import Foundation
+import ParleyCore
+import ParleyGateway
+import ParleyStore
+import WebChatConnector
+
+/// What every subcommand opens: the data directory, the migrated database and the vault.
+struct Runtime {
+    let settings: Settings
+    let store: SQLiteStore
+    let vault: CredentialVault
+
+    init(_ settings: Settings) throws {
+        self.settings = settings
+        try FileManager.default.createDirectory(atPath: settings.dataDir, withIntermediateDirectories: true)
+        store = try SQLiteStore(path: settings.databasePath)
+        if let key = settings.masterKey {
+            vault = try CredentialVault(base64Key: key)
+        } else {
+            vault = try CredentialVault.loadOrCreateKeyFile(at: settings.keyFilePath)
+        }
+    }
+
+    var administration: ChannelAdministration {
+        ChannelAdministration(channels: store, agents: store, vault: vault)
+    }
+
+    /// One builder per channel kind this build ships; kinds without a connector yet are refused
+    /// by `channel add` rather than stored and left dead.
+    static let connectors: [ChannelKind: ConnectorBuilder] = [
+        .webchat: { channel, credentials in try WebChatConnector(channel: channel, credentials: credentials) },
+    ]
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import Logging
+import ParleyCore
+import ParleyGateway
+import ParleyHTTP
+import Prometheus
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the gateway (the default).")
+
+    @OptionGroup var options: CommonOptions
+
+    func run() async throws {
+        let settings = try Settings(options)
+        var logger = Logger(label: "parleyd")
+        logger.logLevel = Logger.Level(rawValue: settings.logLevel) ?? .info
+        let runtime = try Runtime(settings)
+
+        let outcome = try await FirstStart.ensureDefaults(
+            administration: runtime.administration, adminEmail: settings.adminEmail, adminPassword: settings.adminPassword
+        )
+        if let admin = outcome.createdAdmin {
+            print("Created admin \(admin.email)")
+            if let password = outcome.generatedAdminPassword {
+                print("  generated password (shown once): \(password)")
+            }
+        }
+
+        let registry = PrometheusCollectorRegistry()
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        let gateway = Gateway.assemble(
+            store: runtime.store, vault: runtime.vault, connectors: Runtime.connectors,
+            transport: AsyncHTTPTransport(client: httpClient),
+            metricsFactory: PrometheusMetricsFactory(registry: registry), logger: logger,
+            publicBaseURL: settings.publicURL
+        )
+        let webChat = outcome.webChatChannel
+        let app = try buildApplication(
+            configuration: HTTPConfiguration(host: settings.host, port: settings.port, demoChannelID: webChat.id),
+            gateway: gateway, metricsRegistry: registry, logger: logger
+        ) { port in
+            let local = "http://\(settings.host.contains(":") ? "[\(settings.host)]" : settings.host):\(port)"
+            print("""
+                parleyd is listening on \(local)
+                  widget demo:  \(local)/demo
+                  agent API:    \(local)/api/v1  (POST /api/v1/auth/login)
+                  web chat:     channel \(webChat.id), webhook \(settings.publicURL)\(webChat.webhookPath)
+                  data:         \(settings.dataDir)
+                """)
+        }
+        do {
+            try await app.runService()
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+        try await httpClient.shutdown()
+    }
+}

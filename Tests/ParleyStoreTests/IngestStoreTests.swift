@@ -1,0 +1,94 @@
+import Foundation
+import ParleyCore
+import ParleyStore
+import ParleyTesting
+import Testing
+
+@Suite("Ingest store")
+struct IngestStoreTests {
+    private func item(_ channel: ChannelID, from user: String, id: String, at time: Date, reopenWindow: TimeInterval = 600) -> IngestItem {
+        IngestItem(
+            channelID: channel, reopenWindow: reopenWindow,
+            message: InboundMessage(externalUserID: user, displayName: "User \(user)", platformMessageID: id, content: .text("m\(id)"), sentAt: time),
+            receivedAt: time
+        )
+    }
+
+    @Test func oneIdentityOneContactOneOpenConversation() async throws {
+        let harness = try TestGateway()
+        defer { harness.removeFiles() }
+        let channel = try await harness.addRecordingChannel()
+        let now = harness.clock.now()
+        let results = try await harness.store.ingest([
+            item(channel.id, from: "u1", id: "1", at: now), item(channel.id, from: "u1", id: "2", at: now),
+            item(channel.id, from: "u2", id: "3", at: now),
+        ])
+        let receipts = try results.map { try $0.get().receipt }
+        #expect(receipts[0].conversationID == receipts[1].conversationID)
+        #expect(receipts[0].conversationID != receipts[2].conversationID)
+        let conversation = try #require(try await harness.store.conversation(receipts[0].conversationID))
+        #expect(conversation.status == .queued)
+        #expect(conversation.lastMessagePreview == "m2")
+        #expect(conversation.lastCustomerMessageAt == now)
+        let messages = try await harness.store.messages(in: conversation.id, before: nil, limit: 10)
+        #expect(messages.map(\.platformMessageID) == ["1", "2"])
+        #expect(messages.allSatisfy { $0.sender == .contact(conversation.contactID) && $0.direction == .inbound })
+    }
+
+    @Test func duplicatePlatformIDInOneBatchIsStoredOnce() async throws {
+        let harness = try TestGateway()
+        defer { harness.removeFiles() }
+        let channel = try await harness.addRecordingChannel()
+        let now = harness.clock.now()
+        let results = try await harness.store.ingest([item(channel.id, from: "u1", id: "7", at: now), item(channel.id, from: "u1", id: "7", at: now)])
+        let receipts = try results.map { try $0.get().receipt }
+        #expect(receipts.map(\.duplicate) == [false, true])
+        #expect(receipts[0].messageID == receipts[1].messageID)
+        #expect(try await harness.store.messages(in: receipts[0].conversationID, before: nil, limit: 10).count == 1)
+    }
+
+    @Test func resolvedConversationReopensWithinWindowAndNewOneAfter() async throws {
+        let harness = try TestGateway()
+        defer { harness.removeFiles() }
+        let channel = try await harness.addRecordingChannel()
+        let start = harness.clock.now()
+        let first = try await harness.store.ingest([item(channel.id, from: "u1", id: "1", at: start)])[0].get().receipt
+        _ = try await harness.store.apply(.resolve, to: first.conversationID, by: .system, at: start)
+
+        let reopened = try await harness.store.ingest([item(channel.id, from: "u1", id: "2", at: start.addingTimeInterval(300))])[0].get()
+        #expect(reopened.receipt.conversationID == first.conversationID)
+        #expect(try await harness.store.conversation(first.conversationID)?.status == .queued)
+        #expect(reopened.events.contains { if case .conversationUpdated(_, let t?) = $0 { t.command == .reopen } else { false } })
+
+        _ = try await harness.store.apply(.resolve, to: first.conversationID, by: .system, at: start.addingTimeInterval(300))
+        let fresh = try await harness.store.ingest([item(channel.id, from: "u1", id: "3", at: start.addingTimeInterval(1_000))])[0].get()
+        #expect(fresh.receipt.conversationID != first.conversationID)
+        #expect(fresh.events.contains { if case .conversationCreated = $0 { true } else { false } })
+        // The visitor's thread spans both conversations, in order.
+        let thread = try await harness.store.messages(channel: channel.id, externalID: "u1", after: nil, limit: 10)
+        #expect(thread.map(\.platformMessageID) == ["1", "2", "3"])
+    }
+
+    @Test func credentialsAreSealedAtRest() async throws {
+        let harness = try TestGateway()
+        defer { harness.removeFiles() }
+        let channel = try await harness.administration.addChannel(
+            kind: .telegram, name: "Bot", credentials: ["botToken": "123456:SECRET-TOKEN"], settings: [:]
+        )
+        let stored = try #require(try await harness.store.channel(channel.id))
+        #expect(!String(decoding: stored.sealedCredentials, as: UTF8.self).contains("SECRET-TOKEN"))
+        #expect(try harness.vault.open(stored.sealedCredentials)["botToken"] == "123456:SECRET-TOKEN")
+        let otherVault = try CredentialVault(base64Key: Data(repeating: 9, count: 32).base64EncodedString())
+        #expect(throws: CredentialVault.VaultError.self) { try otherVault.open(stored.sealedCredentials) }
+    }
+
+    @Test func passwordsAreSaltedAndVerified() throws {
+        let hasher = PasswordHasher(rounds: 1_000)
+        let first = try hasher.hash("correct horse")
+        let second = try hasher.hash("correct horse")
+        #expect(first != second)
+        #expect(hasher.verify("correct horse", against: first))
+        #expect(!hasher.verify("wrong horse", against: first))
+        #expect(!hasher.verify("correct horse", against: "garbage"))
+    }
+}
