@@ -102,6 +102,15 @@ let package = Package(
         .testTarget(name: "ParleyGatewayTests", dependencies: ["ParleyGateway", "ParleyTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "WebChatConnectorTests", dependencies: ["WebChatConnector", "ParleyTesting"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "ParleyTesting", "ParleyStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ParleyHTTPTests",
             dependencies: [
                 "ParleyHTTP", "ParleyTesting",

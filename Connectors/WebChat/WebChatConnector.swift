@@ -51,7 +51,8 @@ public struct WebChatConnector: VisitorChannelConnector {
             throw .malformedPayload("text is longer than \(Self.maximumTextLength) characters")
         }
         let message = InboundMessage(
-            externalUserID: visitorID, displayName: body.name, platformMessageID: body.clientId,
+            externalUserID: visitorID, displayName: body.name,
+            platformMessageID: VisitorMessageKey.platformMessageID(visitorID: visitorID, clientID: body.clientId),
             content: .text(body.text), sentAt: Date()
         )
         return [.message(message)]
@@ -60,7 +61,7 @@ public struct WebChatConnector: VisitorChannelConnector {
     public func acknowledge(_ request: WebhookRequest, receipts: [IngestReceipt]) -> WebhookResponse {
         guard let receipt = receipts.first else { return .json(Array("{}".utf8)) }
         let ack = Acknowledgement(
-            id: receipt.messageID.rawValue, clientId: receipt.platformMessageID,
+            id: receipt.messageID.rawValue, clientId: VisitorMessageKey.clientID(from: receipt.platformMessageID),
             conversationId: receipt.conversationID.rawValue, duplicate: receipt.duplicate
         )
         return .json(Array((try? JSONEncoder().encode(ack)) ?? Data("{}".utf8)))

@@ -124,7 +124,7 @@ struct VisitorMessageView: Encodable {
         direction = message.direction.rawValue
         text = message.content.previewText
         content = message.content
-        clientId = message.direction == .inbound ? message.platformMessageID : nil
+        clientId = message.direction == .inbound ? message.platformMessageID.map(VisitorMessageKey.clientID(from:)) : nil
         sender = Sender(type: message.sender.kindName)
         createdAt = message.createdAt
     }

@@ -29,7 +29,10 @@ enum JSONCoding {
 
     /// Reads a JSON body of at most 1 MiB; a malformed one is a 400 that names the problem.
     static func decodeBody<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
-        let buffer = try await request.body.collect(upTo: HTTPLimits.maximumBody)
+        try decode(T.self, from: try await request.body.collect(upTo: HTTPLimits.maximumBody))
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
         } catch let error as DecodingError {

@@ -32,6 +32,9 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let router = Router(context: AppRequestContext.self)
+    // The widget is embedded on the business's own site, so its calls are cross-origin. Every
+    // API authenticates with a bearer token, never a cookie, so allowing any origin leaks nothing.
+    router.middlewares.add(CORSMiddleware(allowOrigin: .originBased, allowHeaders: [.authorization, .contentType], allowMethods: [.get, .post, .options]))
     router.middlewares.add(ErrorMiddleware(metrics: gateway.metrics))
     HealthRoutes(gateway: gateway, registry: metricsRegistry).register(on: router)
     WebhookRoutes(gateway: gateway).register(on: router)

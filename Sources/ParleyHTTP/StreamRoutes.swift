@@ -11,7 +11,7 @@ struct StreamRoutes {
 
     func register(on router: Router<AppRequestContext>) {
         router.ws("/api/v1/stream") { request, _ in
-            // Authenticate before upgrading, so a bad token gets a plain 401, not a socket.
+            // Authenticate before upgrading: a bad token never gets a socket (the upgrade is refused).
             _ = try await gateway.agent(forToken: try AgentAuthenticator.token(in: request))
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in

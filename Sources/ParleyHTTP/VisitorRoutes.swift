@@ -18,7 +18,9 @@ struct VisitorRoutes {
     func register(on router: Router<AppRequestContext>) {
         router.post("/widget/{channelId}/session") { request, context in
             let channelID = ChannelID(try context.parameters.require("channelId"))
-            let body = try await JSONCoding.decodeBody(SessionBody.self, from: request)
+            // The body is optional: a first visit has no token to present.
+            let raw = try await request.body.collect(upTo: HTTPLimits.maximumBody)
+            let body = raw.readableBytes == 0 ? SessionBody() : try JSONCoding.decode(SessionBody.self, from: raw)
             let session = try await gateway.visitorSession(channelID: channelID, existingToken: body.token)
             return try JSONCoding.response(SessionAnswer(token: session.token, visitorId: session.visitorID))
         }

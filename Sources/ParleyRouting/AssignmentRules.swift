@@ -5,11 +5,14 @@ import ParleyCore
 public enum AssignmentRules {
     public enum Refusal: Error, Equatable, CustomStringConvertible {
         case notYours(owner: AgentID)
+        case supervisorsOnly
 
         public var description: String {
             switch self {
             case .notYours(let owner):
                 "the conversation belongs to agent \(owner); only they, a supervisor or an admin can move it"
+            case .supervisorsOnly:
+                "only a supervisor or an admin can give an unassigned conversation to someone else; claim it with \"me\""
             }
         }
     }
@@ -28,7 +31,7 @@ public enum AssignmentRules {
             }
             if conversation.assignee == nil, target != actor.id {
                 // Pushing a queued conversation onto a colleague is a supervisor's call.
-                throw .notYours(owner: target)
+                throw .supervisorsOnly
             }
         }
     }

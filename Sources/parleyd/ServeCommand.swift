@@ -22,9 +22,9 @@ struct ServeCommand: AsyncParsableCommand {
             administration: runtime.administration, adminEmail: settings.adminEmail, adminPassword: settings.adminPassword
         )
         if let admin = outcome.createdAdmin {
-            print("Created admin \(admin.email)")
+            Console.line("Created admin \(admin.email)")
             if let password = outcome.generatedAdminPassword {
-                print("  generated password (shown once): \(password)")
+                Console.line("  generated password (shown once): \(password)")
             }
         }
 
@@ -42,7 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
             gateway: gateway, metricsRegistry: registry, logger: logger
         ) { port in
             let local = "http://\(settings.host.contains(":") ? "[\(settings.host)]" : settings.host):\(port)"
-            print("""
+            Console.line("""
                 parleyd is listening on \(local)
                   widget demo:  \(local)/demo
                   agent API:    \(local)/api/v1  (POST /api/v1/auth/login)

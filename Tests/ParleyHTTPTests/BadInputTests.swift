@@ -85,4 +85,25 @@ struct BadInputTests {
             #expect((first.object as? [String: Any])?["id"] as? Int == (second.object as? [String: Any])?["id"] as? Int)
         }
     }
+
+    /// Visitors choose their own client ids: another visitor's id must neither swallow a
+    /// message nor reveal the other visitor's message or conversation.
+    @Test func visitorsReusingAClientIDStayApart() async throws {
+        let app = try await TestApp()
+        defer { app.harness.removeFiles() }
+        try await app.application().test(.router) { client in
+            let alice = try await client.visitorToken(app.webChat)
+            let mallory = try await client.visitorToken(app.webChat)
+            let body = #"{"clientId":"1","text":"hello"}"#
+            let first = try await client.json("/hooks/\(app.webChat.id)", method: .post, token: alice, body: body)
+            let second = try await client.json("/hooks/\(app.webChat.id)", method: .post, token: mallory, body: body)
+            let a = try #require(first.object as? [String: Any])
+            let m = try #require(second.object as? [String: Any])
+            #expect(m["duplicate"] as? Bool == false)
+            #expect(m["clientId"] as? String == "1")
+            #expect(a["id"] as? Int != m["id"] as? Int)
+            #expect(a["conversationId"] as? Int != m["conversationId"] as? Int)
+        }
+        #expect(try await app.harness.store.conversations(ConversationFilter()).count == 2)
+    }
 }

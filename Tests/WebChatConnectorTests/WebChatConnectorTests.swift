@@ -33,7 +33,7 @@ struct WebChatConnectorTests {
         let events = try connector.decode(request)
         guard case .message(let message) = try #require(events.first) else { Issue.record("not a message"); return }
         #expect(message.externalUserID == visitorID)
-        #expect(message.platformMessageID == "c-42")
+        #expect(message.platformMessageID == "\(visitorID):c-42")
         #expect(message.content == .text("<b>hi</b>"))
     }
 
@@ -56,7 +56,7 @@ struct WebChatConnectorTests {
     }
 
     @Test func acknowledgementNamesTheStoredMessage() throws {
-        let receipt = IngestReceipt(platformMessageID: "c-1", messageID: MessageID(9), conversationID: ConversationID(3), duplicate: true)
+        let receipt = IngestReceipt(platformMessageID: "v_1:c-1", messageID: MessageID(9), conversationID: ConversationID(3), duplicate: true)
         let response = connector.acknowledge(request(token: nil, body: ""), receipts: [receipt])
         #expect(response.status == 200)
         let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]

@@ -520,7 +520,7 @@
       if (live && entry.direction === 'outbound' && !isOpen) setUnread(unread + 1);
     }
     scheduleSave();
-    if (stick || isOpen) scrollToBottom();
+    if (stick) scrollToBottom(); // don't yank a visitor who scrolled up to read
   }
 
   // ---------------------------------------------------------------------------------------------
