@@ -6,6 +6,7 @@ import ParleyCore
 public actor EventBus {
     private var subscribers: [Int: AsyncStream<DomainEvent>.Continuation] = [:]
     private var nextID = 0
+    private var closed = false
     private let bufferSize: Int
 
     public init(bufferSize: Int = 4_096) {
@@ -15,6 +16,10 @@ public actor EventBus {
     /// A stream of every event published from now on; it ends when the caller stops iterating.
     public func subscribe() -> AsyncStream<DomainEvent> {
         let (stream, continuation) = AsyncStream.makeStream(of: DomainEvent.self, bufferingPolicy: .bufferingNewest(bufferSize))
+        guard !closed else {
+            continuation.finish()
+            return stream
+        }
         let id = nextID
         nextID += 1
         subscribers[id] = continuation
@@ -33,8 +38,9 @@ public actor EventBus {
 
     public var subscriberCount: Int { subscribers.count }
 
-    /// Ends every stream (graceful shutdown).
+    /// Ends every stream and refuses new ones (graceful shutdown), so open sockets close.
     public func finishAll() {
+        closed = true
         for continuation in subscribers.values { continuation.finish() }
         subscribers.removeAll()
     }

@@ -54,7 +54,8 @@ public func buildApplication(
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
-    app.addServices(gateway.dispatcher)
+    // Shut down in reverse order: streams close first, so the server is not kept waiting on sockets.
+    app.addServices(gateway.dispatcher, EventStreamCloser(bus: gateway.bus))
     for service in services { app.addServices(service) }
     return app
 }

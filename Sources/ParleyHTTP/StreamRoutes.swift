@@ -27,6 +27,8 @@ struct StreamRoutes {
                         guard try await visible(event, to: agent) else { continue }
                         try await outbound.write(.text(try JSONCoding.text(EventView(event))))
                     }
+                    // The bus ends its streams only at shutdown; a cancelled task means the client left.
+                    if !Task.isCancelled { try? await outbound.close(.goingAway, reason: "server is shutting down") }
                 }
                 try await group.next()
                 group.cancelAll()

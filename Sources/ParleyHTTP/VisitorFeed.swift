@@ -45,7 +45,10 @@ actor VisitorFeed {
             for message in messages {
                 try await send(message)
                 cursor = message.id
-                await gateway.markDelivered(message)
+                // The frame is out: record it even when the visitor closes the socket right away and
+                // this task is cancelled, which would otherwise abandon the write.
+                let gateway = gateway
+                await Task { await gateway.markDelivered(message) }.value
             }
         } while changedWhileRunning
     }

@@ -67,6 +67,7 @@ struct VisitorSocketRoutes {
                         else { continue }
                         try await feed.catchUp()
                     }
+                    if !Task.isCancelled { try? await outbound.close(.goingAway, reason: "server is shutting down") }
                 }
                 try await group.next()
                 group.cancelAll()

@@ -24,7 +24,7 @@ struct CrashTests {
         }
     }
 
-    @Test func killNineMidwayLosesNothingAcknowledgedAndDuplicatesNothing() async throws {
+    @Test(.timeLimit(.minutes(5))) func killNineMidwayLosesNothingAcknowledgedAndDuplicatesNothing() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-crash-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         var configuration = HTTPClient.Configuration()

@@ -43,7 +43,18 @@ struct WebChatEndToEndTests {
         return nil
     }
 
-    @Test func visitorAgentReplyAndOfflineDelivery() async throws {
+    /// Polls the store (bounded) until the given messages are marked delivered.
+    private static func waitUntilDelivered(_ app: TestApp, _ conversationID: Int, _ ids: [MessageID]) async throws {
+        for _ in 0..<500 {
+            let delivered = try await app.harness.store.messages(in: ConversationID(Int64(conversationID)), before: nil, limit: 50)
+                .filter { ids.contains($0.id) && $0.status == .delivered }
+            if delivered.count == ids.count { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("messages \(ids) were not all delivered within 5 s")
+    }
+
+    @Test(.timeLimit(.minutes(1))) func visitorAgentReplyAndOfflineDelivery() async throws {
         let app = try await TestApp()
         defer { app.harness.removeFiles() }
         let bus = app.harness.gateway.bus
@@ -116,10 +127,7 @@ struct WebChatEndToEndTests {
             }
             // Wait until the socket has taken both held replies (they turn "delivered"), then reply live.
             let held = [lastSeen + 1, lastSeen + 2].map { MessageID(Int64($0)) }
-            while try await app.harness.store.messages(in: ConversationID(Int64(conversationID)), before: nil, limit: 50)
-                .filter({ held.contains($0.id) && $0.status == .delivered }).count < 2 {
-                try await Task.sleep(for: .milliseconds(10))
-            }
+            try await Self.waitUntilDelivered(app, conversationID, held)
             #expect(try await client.json("/api/v1/conversations/\(conversationID)/messages", method: .post, token: agentToken, body: #"{"text":"Third, live"}"#).status == 202)
             try await returnTask.value
             var texts: [String] = []
@@ -128,7 +136,8 @@ struct WebChatEndToEndTests {
             }
             #expect(texts == ["First while you were away", "Second while you were away", "Third, live"])
 
-            // Both count as delivered once the visitor's socket took them.
+            // Each counts as delivered once the visitor's socket took it.
+            try await Self.waitUntilDelivered(app, conversationID, (2...5).map { MessageID(Int64($0)) })
             let messages = try await client.json("/api/v1/conversations/\(conversationID)/messages", token: agentToken)
             let outbound = ((messages.object as? [String: Any])?["messages"] as? [[String: Any]] ?? []).filter { $0["direction"] as? String == "outbound" }
             #expect(outbound.count == 4)
