@@ -17,6 +17,7 @@ public struct WebChatConnector: VisitorChannelConnector {
     public let channel: Channel
     private let secret: [UInt8]
     static let maximumTextLength = 10_000
+    private static let decoder = JSONDecoder()
     static let maximumClientIDLength = 128
 
     public init(channel: Channel, credentials: [String: String]) throws(ConfigurationError) {
@@ -37,7 +38,7 @@ public struct WebChatConnector: VisitorChannelConnector {
         let visitorID = try visitor(of: request)
         let body: VisitorMessageBody
         do {
-            body = try JSONDecoder().decode(VisitorMessageBody.self, from: Data(request.body))
+            body = try Self.decoder.decode(VisitorMessageBody.self, from: Data(request.body))
         } catch {
             throw .malformedPayload("body must be JSON {\"clientId\": string, \"text\": string}: \(Self.explain(error))")
         }
@@ -60,11 +61,11 @@ public struct WebChatConnector: VisitorChannelConnector {
 
     public func acknowledge(_ request: WebhookRequest, receipts: [IngestReceipt]) -> WebhookResponse {
         guard let receipt = receipts.first else { return .json(Array("{}".utf8)) }
-        let ack = Acknowledgement(
-            id: receipt.messageID.rawValue, clientId: VisitorMessageKey.clientID(from: receipt.platformMessageID),
-            conversationId: receipt.conversationID.rawValue, duplicate: receipt.duplicate
-        )
-        return .json(Array((try? JSONEncoder().encode(ack)) ?? Data("{}".utf8)))
+        // Built by hand: this answer goes out for every visitor message.
+        let clientID = JSONText.quoted(VisitorMessageKey.clientID(from: receipt.platformMessageID))
+        return .json(Array(
+            #"{"clientId":\#(clientID),"conversationId":\#(receipt.conversationID.rawValue),"duplicate":\#(receipt.duplicate),"id":\#(receipt.messageID.rawValue)}"#.utf8
+        ))
     }
 
     /// Nothing to call: the reply is already stored, the gateway pushes it to open sockets and
@@ -88,9 +89,7 @@ public struct WebChatConnector: VisitorChannelConnector {
 
     private func signature(for visitorID: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Array("v1.\(visitorID)".utf8), using: SymmetricKey(data: secret))
-        return Data(mac).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        return Base64URL.encode(Array(mac))
     }
 
     private func visitor(of request: WebhookRequest) throws(ConnectorError) -> String {
@@ -115,11 +114,4 @@ private struct VisitorMessageBody: Decodable {
     var clientId: String
     var text: String
     var name: String?
-}
-
-private struct Acknowledgement: Encodable {
-    var id: Int64
-    var clientId: String
-    var conversationId: Int64
-    var duplicate: Bool
 }

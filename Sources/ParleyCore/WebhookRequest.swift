@@ -57,7 +57,12 @@ public struct WebhookResponse: Sendable, Equatable {
 }
 
 extension String {
+    /// ASCII case-insensitive equality for header names, without allocating lowered copies:
+    /// it runs for every header of every webhook.
     func caseInsensitiveEquals(_ other: String) -> Bool {
-        self.utf8.count == other.utf8.count && self.lowercased() == other.lowercased()
+        guard utf8.count == other.utf8.count else { return false }
+        return zip(utf8, other.utf8).allSatisfy { left, right in
+            left == right || (left | 0x20 == right | 0x20 && (left | 0x20) >= 0x61 && (left | 0x20) <= 0x7A)
+        }
     }
 }

@@ -37,7 +37,9 @@ enum Columns {
     }()
 
     static func encode(_ content: MessageContent) throws -> String {
-        String(decoding: try jsonEncoder.encode(content), as: UTF8.self)
+        // Text is nearly every message: spare it a JSONEncoder (same bytes, sorted keys).
+        if case .text(let text) = content { return #"{"text":"# + JSONText.quoted(text) + #","type":"text"}"# }
+        return String(decoding: try jsonEncoder.encode(content), as: UTF8.self)
     }
 
     static func decodeContent(_ text: String) -> MessageContent {

@@ -1,0 +1,25 @@
+import Foundation
+import ParleyCore
+import Testing
+
+@Suite("Hand-written encoders")
+struct EncodingTests {
+    @Test func base64URLMatchesFoundationWithoutPaddingOrUnsafeCharacters() {
+        for length in 0..<40 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 251) }
+            let expected = Data(bytes).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+            #expect(Base64URL.encode(bytes) == expected, "length \(length)")
+        }
+    }
+
+    @Test func jsonTextRoundTripsThroughAJSONParser() throws {
+        let samples = ["plain", "quote \" and \\ backslash", "line\nbreak\ttab\r", "\u{01}\u{1F}", "中文 😀", "\u{2028}", "</script>"]
+        for sample in samples {
+            let document = "[\(JSONText.quoted(sample))]"
+            let parsed = try JSONSerialization.jsonObject(with: Data(document.utf8)) as? [String]
+            #expect(parsed == [sample], "\(document)")
+        }
+    }
+}
