@@ -14,7 +14,8 @@ public protocol ChannelConnector: Sendable {
     /// Checks that a webhook really comes from the platform, over the raw bytes, in constant time.
     func authenticate(_ request: WebhookRequest) throws(ConnectorError)
 
-    /// Turns an authenticated webhook into normalized events.
+    /// Turns an authenticated webhook into normalized events. Only ever called on a request that
+    /// `authenticate` accepted, so it need not verify the signature again.
     func decode(_ request: WebhookRequest) throws(ConnectorError) -> [InboundEvent]
 
     /// The body the platform expects once every event of the request is committed.

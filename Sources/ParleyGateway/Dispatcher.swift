@@ -63,6 +63,8 @@ public final class Dispatcher: Service {
         let items: [OutboxItem]
         do {
             items = try await outbox.claimDue(now: clock.now(), limit: batchSize, lease: lease)
+        } catch is CancellationError {
+            return 0  // shutting down
         } catch {
             logger.error("outbox claim failed", metadata: ["error": "\(error)"])
             return 0
