@@ -1,23 +1,24 @@
 import Hummingbird
 import ParleyGateway
 
-/// Resolves `Authorization: Bearer <token>` (or `?token=` for browser WebSockets, which cannot
-/// set headers) to the agent it belongs to; anything else is a 401.
+/// Resolves `Authorization: Bearer <token>` to the agent it belongs to; anything else is a 401.
+/// Only WebSocket upgrades also take `?token=`, because browsers cannot set headers on them;
+/// elsewhere a token in the URL would end up in access logs and browser history.
 struct AgentAuthenticator: RouterMiddleware {
     typealias Context = AppRequestContext
     let gateway: Gateway
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        context.agent = try await gateway.agent(forToken: try Self.token(in: request))
+        context.agent = try await gateway.agent(forToken: try Self.token(in: request, allowQuery: false))
         return try await next(request, context)
     }
 
-    static func token(in request: Request) throws(GatewayError) -> String {
-        if let header = request.headers[.authorization], header.hasPrefix("Bearer ") {
-            return String(header.dropFirst("Bearer ".count))
+    static func token(in request: Request, allowQuery: Bool) throws(GatewayError) -> String {
+        if let header = request.headers[.authorization], header.count > 7, header.prefix(7).lowercased() == "bearer " {
+            return String(header.dropFirst(7))
         }
-        if let token = request.uri.queryParameters["token"], !token.isEmpty {
+        if allowQuery, let token = request.uri.queryParameters["token"], !token.isEmpty {
             return String(token)
         }
         throw GatewayError.unauthorized("a bearer token is required (Authorization: Bearer <token>)")

@@ -12,10 +12,10 @@ struct StreamRoutes {
     func register(on router: Router<AppRequestContext>) {
         router.ws("/api/v1/stream") { request, _ in
             // Authenticate before upgrading: a bad token never gets a socket (the upgrade is refused).
-            _ = try await gateway.agent(forToken: try AgentAuthenticator.token(in: request))
+            _ = try await gateway.agent(forToken: try AgentAuthenticator.token(in: request, allowQuery: true))
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
-            let agent = try await gateway.agent(forToken: try AgentAuthenticator.token(in: context.request))
+            let agent = try await gateway.agent(forToken: try AgentAuthenticator.token(in: context.request, allowQuery: true))
             let events = await gateway.bus.subscribe()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {

@@ -26,7 +26,7 @@ struct VisitorRoutes {
         }
         router.get("/widget/{channelId}/messages") { request, context in
             let channelID = ChannelID(try context.parameters.require("channelId"))
-            let visitorID = try await gateway.visitorID(channelID: channelID, token: try AgentAuthenticator.token(in: request))
+            let visitorID = try await gateway.visitorID(channelID: channelID, token: try AgentAuthenticator.token(in: request, allowQuery: false))
             var after: MessageID?
             if let text = request.uri.queryParameters["after"], !text.isEmpty {
                 guard let id = Int64(String(text)) else { throw GatewayError.invalid(field: "after", reason: "'\(text)' is not a message id") }

@@ -41,11 +41,11 @@ struct VisitorSocketRoutes {
     func register(on router: Router<AppRequestContext>) {
         router.ws("/widget/{channelId}/ws") { request, context in
             let channelID = ChannelID(try context.parameters.require("channelId"))
-            _ = try await gateway.visitorID(channelID: channelID, token: try AgentAuthenticator.token(in: request))
+            _ = try await gateway.visitorID(channelID: channelID, token: try AgentAuthenticator.token(in: request, allowQuery: true))
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
             let channelID = ChannelID(try context.requestContext.parameters.require("channelId"))
-            let token = try AgentAuthenticator.token(in: context.request)
+            let token = try AgentAuthenticator.token(in: context.request, allowQuery: true)
             let visitorID = try await gateway.visitorID(channelID: channelID, token: token)
             let feed = VisitorFeed(gateway: gateway, channelID: channelID, visitorID: visitorID) { message in
                 try await outbound.write(.text(try JSONCoding.text(MessageFrame(message: VisitorMessageView(message)))))
