@@ -19,7 +19,7 @@ struct AgentCommand: AsyncParsableCommand {
             }
             let runtime = try Runtime(try Settings(options))
             let agent = try await runtime.administration.addAgent(email: email, name: name, password: password, role: role)
-            print(#"{"id":\#(agent.id),"email":"\#(agent.email)","role":"\#(agent.role.rawValue)"}"#)
+            print(#"{"email":\#(JSONText.quoted(agent.email)),"id":\#(agent.id),"role":"\#(agent.role.rawValue)"}"#)
         }
     }
 }
