@@ -36,9 +36,9 @@ public struct WebChatConnector: VisitorChannelConnector {
 
     public func decode(_ request: WebhookRequest) throws(ConnectorError) -> [InboundEvent] {
         // `authenticate` verified the token's HMAC already; here only its visitor id is read.
-        let parts = try token(of: request).split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3 else { throw .unauthorized("the visitor token is invalid") }
-        let visitorID = String(parts[1])
+        guard let (visitorID, _) = Self.claims(of: try token(of: request)) else {
+            throw .unauthorized("the visitor token is invalid")
+        }
         let body: VisitorMessageBody
         do {
             body = try Self.decoder.decode(VisitorMessageBody.self, from: Data(request.body))
@@ -83,11 +83,18 @@ public struct WebChatConnector: VisitorChannelConnector {
     }
 
     public func visitorID(fromToken token: String) -> String? {
+        guard let (visitorID, signature) = Self.claims(of: token),
+              ConstantTime.equals(Array(signature.utf8), Array(self.signature(for: visitorID).utf8))
+        else { return nil }
+        return visitorID
+    }
+
+    /// The visitor id and signature a well-formed `v1.<visitorId>.<signature>` token claims,
+    /// unverified.
+    private static func claims(of token: String) -> (visitorID: String, signature: Substring)? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == "v1", !parts[1].isEmpty, parts[1].count <= 64 else { return nil }
-        let visitorID = String(parts[1])
-        guard ConstantTime.equals(Array(parts[2].utf8), Array(signature(for: visitorID).utf8)) else { return nil }
-        return visitorID
+        return (String(parts[1]), parts[2])
     }
 
     private func signature(for visitorID: String) -> String {
@@ -96,8 +103,7 @@ public struct WebChatConnector: VisitorChannelConnector {
     }
 
     private func token(of request: WebhookRequest) throws(ConnectorError) -> String {
-        let header = request.header("Authorization") ?? ""
-        let token = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : (request.header("X-Parley-Visitor-Token") ?? "")
+        let token = BearerToken.parse(request.header("Authorization")) ?? request.header("X-Parley-Visitor-Token") ?? ""
         guard !token.isEmpty else { throw .unauthorized("a visitor token is required (Authorization: Bearer <token>)") }
         return token
     }

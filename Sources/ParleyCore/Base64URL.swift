@@ -4,7 +4,9 @@
 public enum Base64URL {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
-    public static func encode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
+    /// Concrete over arrays, like `ConstantTime`: a generic left unspecialized across modules
+    /// costs more than the encoding.
+    public static func encode(_ bytes: [UInt8]) -> String {
         var output: [UInt8] = []
         output.reserveCapacity((bytes.count * 4 + 2) / 3)
         var iterator = bytes.makeIterator()

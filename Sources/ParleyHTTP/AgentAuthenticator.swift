@@ -1,4 +1,5 @@
 import Hummingbird
+import ParleyCore
 import ParleyGateway
 
 /// Resolves `Authorization: Bearer <token>` to the agent it belongs to; anything else is a 401.
@@ -15,8 +16,8 @@ struct AgentAuthenticator: RouterMiddleware {
     }
 
     static func token(in request: Request, allowQuery: Bool) throws(GatewayError) -> String {
-        if let header = request.headers[.authorization], header.count > 7, header.prefix(7).lowercased() == "bearer " {
-            return String(header.dropFirst(7))
+        if let token = BearerToken.parse(request.headers[.authorization]) {
+            return token
         }
         if allowQuery, let token = request.uri.queryParameters["token"], !token.isEmpty {
             return String(token)

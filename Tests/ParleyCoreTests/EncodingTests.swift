@@ -22,4 +22,13 @@ struct EncodingTests {
             #expect(parsed == [sample], "\(document)")
         }
     }
+
+    @Test func bearerTokenIsReadWhateverTheSchemeCase() {
+        #expect(BearerToken.parse("Bearer abc.def") == "abc.def")
+        #expect(BearerToken.parse("bearer abc") == "abc")
+        #expect(BearerToken.parse("BEARER  abc ") == "abc")
+        #expect(BearerToken.parse("Bearer ") == nil)
+        #expect(BearerToken.parse("Basic dXNlcjpwYXNz") == nil)
+        #expect(BearerToken.parse(nil) == nil)
+    }
 }

@@ -58,7 +58,7 @@ struct DispatcherTests {
     }
 
     /// A permanent refusal dead-letters the reply with the reason, and the next one still goes.
-    @Test func permanentFailureIsDeadLetteredWithReason() async throws {
+    @Test(.timeLimit(.minutes(1))) func permanentFailureIsDeadLetteredWithReason() async throws {
         let transport = ScriptedTransport([.respond(TransportResponse(status: 403))])
         let harness = try TestGateway(transport: transport)
         defer { harness.removeFiles() }
