@@ -45,13 +45,13 @@ public struct WebChatConnector: VisitorChannelConnector {
         } catch {
             throw .malformedPayload("body must be JSON {\"clientId\": string, \"text\": string}: \(Self.explain(error))")
         }
-        guard !body.clientId.isEmpty, body.clientId.count <= Self.maximumClientIDLength else {
+        guard !body.clientId.isEmpty, Self.fits(body.clientId, Self.maximumClientIDLength) else {
             throw .malformedPayload("clientId must be 1 to \(Self.maximumClientIDLength) characters")
         }
-        guard !body.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard body.text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
             throw .malformedPayload("text must not be empty")
         }
-        guard body.text.count <= Self.maximumTextLength else {
+        guard Self.fits(body.text, Self.maximumTextLength) else {
             throw .malformedPayload("text is longer than \(Self.maximumTextLength) characters")
         }
         let message = InboundMessage(
@@ -89,12 +89,22 @@ public struct WebChatConnector: VisitorChannelConnector {
         return visitorID
     }
 
+    /// Whether `text` has at most `limit` characters, without counting grapheme clusters when its
+    /// byte length already proves it (it cannot have more characters than bytes).
+    private static func fits(_ text: String, _ limit: Int) -> Bool {
+        text.utf8.count <= limit || text.count <= limit
+    }
+
     /// The visitor id and signature a well-formed `v1.<visitorId>.<signature>` token claims,
     /// unverified.
     private static func claims(of token: String) -> (visitorID: String, signature: Substring)? {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "v1", !parts[1].isEmpty, parts[1].count <= 64 else { return nil }
-        return (String(parts[1]), parts[2])
+        guard token.hasPrefix("v1.") else { return nil }
+        let rest = token.utf8.dropFirst(3)
+        guard let dot = rest.firstIndex(of: UInt8(ascii: ".")) else { return nil }
+        let visitorID = Substring(rest[..<dot])
+        let signature = Substring(rest[rest.index(after: dot)...])
+        guard !visitorID.isEmpty, visitorID.utf8.count <= 64, !signature.utf8.contains(UInt8(ascii: ".")) else { return nil }
+        return (String(visitorID), signature)
     }
 
     private func signature(for visitorID: String) -> String {

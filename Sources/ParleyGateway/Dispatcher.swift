@@ -105,7 +105,7 @@ public final class Dispatcher: Service {
             case .sent(let platformMessageID):
                 let message = try await outbox.markSent(item, platformMessageID: platformMessageID, at: now)
                 metrics.outboundSent.increment()
-                await bus.publish([.messageUpdated(message)])
+                bus.publish([.messageUpdated(message)])
             case .retryLater(let reason, let retryAfter):
                 let attemptsMade = item.attempts + 1
                 if let delay = retry.delay(afterAttempts: attemptsMade, retryAfter: retryAfter) {
@@ -128,6 +128,6 @@ public final class Dispatcher: Service {
         let message = try await outbox.deadLetter(item, reason: reason, at: time)
         metrics.outboundDeadLettered.increment()
         logger.error("send failed permanently", metadata: ["message": "\(item.delivery.messageID)", "reason": "\(reason)"])
-        await bus.publish([.messageUpdated(message)])
+        bus.publish([.messageUpdated(message)])
     }
 }

@@ -1,12 +1,21 @@
 import ParleyCore
+import Synchronization
 
 /// In-process fan-out of committed domain events to every live subscriber (agent streams,
 /// visitor sockets). Each subscriber gets its own bounded buffer, so one slow socket can only
 /// lose its own oldest events, never slow the ingest path.
-public actor EventBus {
-    private var subscribers: [Int: AsyncStream<DomainEvent>.Continuation] = [:]
-    private var nextID = 0
-    private var closed = false
+///
+/// Publishing is synchronous so the ingest writer thread can publish each batch, in commit
+/// order, without waiting for a turn on Swift's cooperative pool; the `Mutex` guards only the
+/// subscriber table and is never held across a suspension.
+public final class EventBus: Sendable {
+    private struct Subscribers {
+        var streams: [Int: AsyncStream<DomainEvent>.Continuation] = [:]
+        var nextID = 0
+        var closed = false
+    }
+
+    private let subscribers = Mutex(Subscribers())
     private let bufferSize: Int
 
     public init(bufferSize: Int = 4_096) {
@@ -16,36 +25,38 @@ public actor EventBus {
     /// A stream of every event published from now on; it ends when the caller stops iterating.
     public func subscribe() -> AsyncStream<DomainEvent> {
         let (stream, continuation) = AsyncStream.makeStream(of: DomainEvent.self, bufferingPolicy: .bufferingNewest(bufferSize))
-        guard !closed else {
+        let id: Int? = subscribers.withLock { state in
+            guard !state.closed else { return nil }
+            defer { state.nextID += 1 }
+            state.streams[state.nextID] = continuation
+            return state.nextID
+        }
+        guard let id else {
             continuation.finish()
             return stream
         }
-        let id = nextID
-        nextID += 1
-        subscribers[id] = continuation
-        continuation.onTermination = { _ in
-            Task { await self.remove(id) }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.subscribers.withLock { $0.streams.removeValue(forKey: id) }
         }
         return stream
     }
 
     public func publish(_ events: [DomainEvent]) {
         guard !events.isEmpty else { return }
-        for continuation in subscribers.values {
+        for continuation in subscribers.withLock({ Array($0.streams.values) }) {
             for event in events { continuation.yield(event) }
         }
     }
 
-    public var subscriberCount: Int { subscribers.count }
+    public var subscriberCount: Int { subscribers.withLock { $0.streams.count } }
 
     /// Ends every stream and refuses new ones (graceful shutdown), so open sockets close.
     public func finishAll() {
-        closed = true
-        for continuation in subscribers.values { continuation.finish() }
-        subscribers.removeAll()
-    }
-
-    private func remove(_ id: Int) {
-        subscribers[id] = nil
+        let open = subscribers.withLock { state in
+            state.closed = true
+            defer { state.streams.removeAll() }
+            return Array(state.streams.values)
+        }
+        for continuation in open { continuation.finish() }
     }
 }

@@ -13,6 +13,6 @@ public struct EventStreamCloser: Service {
     public func run() async throws {
         // Returns when shutdown starts, or throws when the task is cancelled: both end the streams.
         try? await gracefulShutdown()
-        await bus.finishAll()
+        bus.finishAll()
     }
 }

@@ -77,7 +77,7 @@ extension Gateway {
         } catch {
             throw GatewayError(error)
         }
-        await bus.publish([.messageCreated(message, updated)])
+        bus.publish([.messageCreated(message, updated)])
         dispatcher.wake()
         return message
     }
@@ -104,7 +104,7 @@ extension Gateway {
     private func apply(_ command: ConversationCommand, to id: ConversationID, by agent: Agent) async throws(GatewayError) -> Conversation {
         do {
             let (conversation, transition) = try await conversations.apply(command, to: id, by: .agent(agent.id), at: clock.now())
-            await bus.publish([.conversationUpdated(conversation, transition)])
+            bus.publish([.conversationUpdated(conversation, transition)])
             return conversation
         } catch {
             throw GatewayError(error)

@@ -37,7 +37,7 @@ extension Gateway {
         guard message.direction == .outbound, message.status.canAdvance(to: .delivered) else { return }
         do {
             if let updated = try await conversations.advance(message.id, to: .delivered) {
-                await bus.publish([.messageUpdated(updated)])
+                bus.publish([.messageUpdated(updated)])
             }
         } catch {
             logger.warning("cannot mark message delivered", metadata: ["message": "\(message.id)", "error": "\(error)"])

@@ -85,7 +85,7 @@ public struct Gateway: Sendable {
         for (platformMessageID, status) in receiptsToApply {
             do {
                 if let updated = try await conversations.applyReceipt(channel: channel.id, platformMessageID: platformMessageID, status: status) {
-                    await bus.publish([.messageUpdated(updated)])
+                    bus.publish([.messageUpdated(updated)])
                 }
             } catch {
                 throw GatewayError.unavailable("receipt not stored: \(error)")

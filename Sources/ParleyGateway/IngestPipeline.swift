@@ -1,16 +1,27 @@
-import Foundation
+import Dispatch
 import Logging
 import ParleyCore
 import ParleyStore
+import Synchronization
 
 /// Group commit for inbound messages: concurrent webhooks queue here, and whatever has queued
 /// while the previous transaction was committing goes into the next one. Every caller is
 /// answered only after the transaction holding its messages is durable, so acknowledgements
 /// never get ahead of the disk, while one fsync is shared by many requests.
-public actor IngestPipeline {
+///
+/// The commits run back to back on one dedicated queue. Driven from an actor, each commit had
+/// to wait for a cooperative-pool thread between transactions, and under load those threads are
+/// busy parsing requests: the writer, which bounds ingest throughput, sat idle in between. The
+/// `Mutex` guards only the waiting list and is never held across a suspension or a commit.
+public final class IngestPipeline: Sendable {
     private struct Waiter {
         var items: [IngestItem]
         var continuation: CheckedContinuation<[Result<IngestResult, StoreError>], Never>
+    }
+
+    private struct Queue {
+        var waiting: [Waiter] = []
+        var draining = false
     }
 
     private let store: any ConversationRepository
@@ -18,8 +29,8 @@ public actor IngestPipeline {
     private let metrics: GatewayMetrics
     private let logger: Logger
     private let maxBatch: Int
-    private var waiting: [Waiter] = []
-    private var committing = false
+    private let queue = Mutex(Queue())
+    private let writer = DispatchQueue(label: "parley.ingest.writer")
 
     public init(store: any ConversationRepository, bus: EventBus, metrics: GatewayMetrics, logger: Logger, maxBatch: Int = 1_024) {
         self.store = store
@@ -33,48 +44,63 @@ public actor IngestPipeline {
     public func ingest(_ items: [IngestItem]) async -> [Result<IngestResult, StoreError>] {
         guard !items.isEmpty else { return [] }
         return await withCheckedContinuation { continuation in
-            waiting.append(Waiter(items: items, continuation: continuation))
-            if !committing {
-                committing = true
-                Task { await self.commitLoop() }
+            let startWriter = queue.withLock { queue in
+                queue.waiting.append(Waiter(items: items, continuation: continuation))
+                defer { queue.draining = true }
+                return !queue.draining
             }
+            if startWriter { writer.async { self.drain() } }
         }
     }
 
-    private func commitLoop() async {
-        while !waiting.isEmpty {
-            var batch: [Waiter] = []
+    private func drain() {
+        while let batch = nextBatch() { commit(batch) }
+    }
+
+    /// The oldest waiters, up to `maxBatch` messages (at least one waiter); `nil`, and the writer
+    /// marked idle, when nobody waits.
+    private func nextBatch() -> [Waiter]? {
+        queue.withLock { queue in
+            guard !queue.waiting.isEmpty else {
+                queue.draining = false
+                return nil
+            }
+            var taken = 0
             var count = 0
-            while let next = waiting.first, batch.isEmpty || count + next.items.count <= maxBatch {
-                batch.append(waiting.removeFirst())
-                count += next.items.count
+            while taken < queue.waiting.count, taken == 0 || count + queue.waiting[taken].items.count <= maxBatch {
+                count += queue.waiting[taken].items.count
+                taken += 1
             }
-            let items = batch.flatMap(\.items)
-            let results: [Result<IngestResult, StoreError>]
-            do {
-                results = try await store.ingest(items)
-            } catch {
-                logger.error("ingest transaction failed", metadata: ["error": "\(error)", "messages": "\(items.count)"])
-                results = Array(repeating: .failure(.database(String(describing: error))), count: items.count)
-            }
-            metrics.ingestBatches.increment()
-            var events: [DomainEvent] = []
-            for result in results {
-                switch result {
-                case .success(let stored):
-                    events.append(contentsOf: stored.events)
-                    (stored.receipt.duplicate ? metrics.ingestDuplicates : metrics.ingestStored).increment()
-                case .failure:
-                    metrics.ingestFailed.increment()
-                }
-            }
-            await bus.publish(events)
-            var offset = 0
-            for waiter in batch {
-                waiter.continuation.resume(returning: Array(results[offset..<offset + waiter.items.count]))
-                offset += waiter.items.count
+            defer { queue.waiting.removeFirst(taken) }
+            return Array(queue.waiting.prefix(taken))
+        }
+    }
+
+    private func commit(_ batch: [Waiter]) {
+        let items = batch.flatMap(\.items)
+        let results: [Result<IngestResult, StoreError>]
+        do {
+            results = try store.ingestBlocking(items)
+        } catch {
+            logger.error("ingest transaction failed", metadata: ["error": "\(error)", "messages": "\(items.count)"])
+            results = Array(repeating: .failure(.database(String(describing: error))), count: items.count)
+        }
+        metrics.ingestBatches.increment()
+        var events: [DomainEvent] = []
+        for result in results {
+            switch result {
+            case .success(let stored):
+                events.append(contentsOf: stored.events)
+                (stored.receipt.duplicate ? metrics.ingestDuplicates : metrics.ingestStored).increment()
+            case .failure:
+                metrics.ingestFailed.increment()
             }
         }
-        committing = false
+        bus.publish(events)
+        var offset = 0
+        for waiter in batch {
+            waiter.continuation.resume(returning: Array(results[offset..<offset + waiter.items.count]))
+            offset += waiter.items.count
+        }
     }
 }

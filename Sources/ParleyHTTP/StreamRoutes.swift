@@ -16,7 +16,7 @@ struct StreamRoutes {
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
             let agent = try await gateway.agent(forToken: try AgentAuthenticator.token(in: context.request, allowQuery: true))
-            let events = await gateway.bus.subscribe()
+            let events = gateway.bus.subscribe()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     // Drain what the client sends (pings, nothing else) and notice when it leaves.

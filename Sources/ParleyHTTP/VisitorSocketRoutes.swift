@@ -51,7 +51,7 @@ struct VisitorSocketRoutes {
                 try await outbound.write(.text(try JSONCoding.text(MessageFrame(message: VisitorMessageView(message)))))
             }
             // Subscribe before the visitor's resume is read, so nothing committed in between is missed.
-            let events = await gateway.bus.subscribe()
+            let events = gateway.bus.subscribe()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for try await frame in inbound.messages(maxSize: HTTPLimits.maximumBody) {

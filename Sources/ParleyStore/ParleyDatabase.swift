@@ -11,6 +11,11 @@ public enum ParleyDatabase {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // `WALCheckpointer` keeps the log short off the writer's path; this only bounds the
+            // log (64 MiB) when nothing runs one, as in the one-shot CLI commands.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
+            // Dedupe and conversation lookups land on random index pages; 64 MiB keeps them in memory.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
         try ParleyMigrations.migrator.migrate(pool)

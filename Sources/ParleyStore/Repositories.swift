@@ -23,6 +23,9 @@ public protocol ConversationRepository: Sendable {
     /// Stores a batch of inbound messages in one transaction. Each item succeeds or fails on
     /// its own; nothing of a failed item is written.
     func ingest(_ items: [IngestItem]) async throws -> [Result<IngestResult, StoreError>]
+    /// `ingest` holding the calling thread until the transaction is durable: for the ingest
+    /// pipeline's own writer thread, whose commits follow each other with no scheduling between.
+    func ingestBlocking(_ items: [IngestItem]) throws -> [Result<IngestResult, StoreError>]
     func conversation(_ id: ConversationID) async throws -> Conversation?
     func conversations(_ filter: ConversationFilter) async throws -> [Conversation]
     /// Newest first when `before` is given, in thread order in the returned array.

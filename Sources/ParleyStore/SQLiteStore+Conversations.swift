@@ -5,7 +5,7 @@ import ParleyCore
 extension SQLiteStore: ConversationRepository {
     public func conversation(_ id: ConversationID) async throws -> Conversation? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM conversations WHERE id = ?", arguments: [id.rawValue])
+            try Row.fetchOne(db, sql: "SELECT \(Columns.conversationFields) FROM conversations WHERE id = ?", arguments: [id.rawValue])
                 .map(Columns.conversation)
         }
     }
@@ -24,7 +24,7 @@ extension SQLiteStore: ConversationRepository {
             conditions.append("assignee_id IS NULL")
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        let sql = "SELECT * FROM conversations \(whereClause) ORDER BY updated_at DESC, id DESC LIMIT ?"
+        let sql = "SELECT \(Columns.conversationFields) FROM conversations \(whereClause) ORDER BY updated_at DESC, id DESC LIMIT ?"
         arguments += [filter.limit]
         let finalArguments = arguments
         return try await pool.read { db in
@@ -37,7 +37,7 @@ extension SQLiteStore: ConversationRepository {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM messages WHERE conversation_id = ? AND id < ?
+                    SELECT \(Columns.messageFields) FROM messages WHERE conversation_id = ? AND id < ?
                     ORDER BY id DESC LIMIT ?
                     """,
                 arguments: [conversation.rawValue, before?.rawValue ?? Int64.max, limit]
@@ -51,7 +51,7 @@ extension SQLiteStore: ConversationRepository {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT m.* FROM messages m
+                    SELECT \(Columns.messageFields(of: "m")) FROM messages m
                     JOIN conversations c ON c.id = m.conversation_id
                     JOIN identities i ON i.id = c.identity_id
                     WHERE i.channel_id = ? AND i.external_id = ? AND m.id > ? AND m.direction != 'note'
@@ -106,7 +106,7 @@ extension SQLiteStore: ConversationRepository {
             try Self.advance(
                 db, Row.fetchOne(
                     db,
-                    sql: "SELECT * FROM messages WHERE channel_id = ? AND platform_message_id = ? AND direction = 'outbound'",
+                    sql: "SELECT \(Columns.messageFields) FROM messages WHERE channel_id = ? AND platform_message_id = ? AND direction = 'outbound'",
                     arguments: [channel.rawValue, platformMessageID]
                 ), to: status
             )
@@ -115,7 +115,7 @@ extension SQLiteStore: ConversationRepository {
 
     public func advance(_ id: MessageID, to status: DeliveryStatus) async throws -> Message? {
         try await pool.write { db in
-            try Self.advance(db, Row.fetchOne(db, sql: "SELECT * FROM messages WHERE id = ?", arguments: [id.rawValue]), to: status)
+            try Self.advance(db, Row.fetchOne(db, sql: "SELECT \(Columns.messageFields) FROM messages WHERE id = ?", arguments: [id.rawValue]), to: status)
         }
     }
 
@@ -131,7 +131,7 @@ extension SQLiteStore: ConversationRepository {
     // MARK: - Shared steps, inside a transaction
 
     static func loadConversation(_ db: Database, _ id: ConversationID) throws -> Conversation? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM conversations WHERE id = ?"), arguments: [id.rawValue])
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Columns.conversationFields) FROM conversations WHERE id = ?"), arguments: [id.rawValue])
             .map(Columns.conversation)
     }
 

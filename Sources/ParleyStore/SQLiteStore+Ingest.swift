@@ -4,23 +4,42 @@ import ParleyCore
 
 extension SQLiteStore {
     public func ingest(_ items: [IngestItem]) async throws -> [Result<IngestResult, StoreError>] {
-        try await pool.write { db in
-            items.map { item in
-                // A savepoint per item: one bad message rolls back alone, the batch still commits.
-                var result: Result<IngestResult, StoreError> = .failure(.database("not run"))
-                do {
-                    try db.inSavepoint {
-                        result = .success(try Self.ingestOne(db, item))
-                        return .commit
-                    }
-                } catch let error as StoreError {
-                    result = .failure(error)
-                } catch {
-                    result = .failure(.database(String(describing: error)))
-                }
-                return result
+        try await pool.write { db in Self.ingestBatch(db, items) }
+    }
+
+    public func ingestBlocking(_ items: [IngestItem]) throws -> [Result<IngestResult, StoreError>] {
+        try pool.write { db in Self.ingestBatch(db, items) }
+    }
+
+    /// The whole batch under one savepoint; only if some message fails is the batch rolled back
+    /// and replayed one savepoint per message, so the failure rolls back alone while the others
+    /// still commit. Savepoints per message would cost two statements each on every batch.
+    private static func ingestBatch(_ db: Database, _ items: [IngestItem]) -> [Result<IngestResult, StoreError>] {
+        var results: [Result<IngestResult, StoreError>] = []
+        do {
+            try db.inSavepoint {
+                results = try items.map { .success(try ingestOne(db, $0)) }
+                return .commit
             }
+            return results
+        } catch {
+            return items.map { ingestIsolated(db, $0) }
         }
+    }
+
+    private static func ingestIsolated(_ db: Database, _ item: IngestItem) -> Result<IngestResult, StoreError> {
+        var result: Result<IngestResult, StoreError> = .failure(.database("not run"))
+        do {
+            try db.inSavepoint {
+                result = .success(try ingestOne(db, item))
+                return .commit
+            }
+        } catch let error as StoreError {
+            result = .failure(error)
+        } catch {
+            result = .failure(.database(String(describing: error)))
+        }
+        return result
     }
 
     /// Dedupe → identity → contact → find or open the conversation → append → update it.
@@ -31,8 +50,8 @@ extension SQLiteStore {
             arguments: [item.channelID.rawValue, inbound.platformMessageID]
         ) {
             let receipt = IngestReceipt(
-                platformMessageID: inbound.platformMessageID, messageID: MessageID(existing["id"]),
-                conversationID: ConversationID(existing["conversation_id"]), duplicate: true
+                platformMessageID: inbound.platformMessageID, messageID: MessageID(existing[0]),
+                conversationID: ConversationID(existing[1]), duplicate: true
             )
             return IngestResult(receipt: receipt, events: [])
         }
@@ -43,7 +62,7 @@ extension SQLiteStore {
         var conversation: Conversation
         var transition: ConversationTransition?
         if let latest = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT * FROM conversations WHERE identity_id = ? ORDER BY id DESC LIMIT 1"),
+            db.cachedStatement(sql: "SELECT \(Columns.conversationFields) FROM conversations WHERE identity_id = ? ORDER BY id DESC LIMIT 1"),
             arguments: [identityID.rawValue]
         ).map(Columns.conversation), latest.accepts(customerMessageAt: time, reopenWindow: item.reopenWindow) {
             conversation = latest
@@ -79,7 +98,7 @@ extension SQLiteStore {
             db.cachedStatement(sql: "SELECT id, contact_id FROM identities WHERE channel_id = ? AND external_id = ?"),
             arguments: [item.channelID.rawValue, item.message.externalUserID]
         ) {
-            return (IdentityID(row["id"]), ContactID(row["contact_id"]))
+            return (IdentityID(row[0]), ContactID(row[1]))
         }
         try db.cachedStatement(sql: "INSERT INTO contacts (name, created_at) VALUES (?, ?)")
             .execute(arguments: [item.message.displayName, item.receivedAt.timeIntervalSince1970])

@@ -96,7 +96,7 @@ extension SQLiteStore: OutboxRepository {
                     """,
                 arguments: [outboxState, error, time.timeIntervalSince1970, item.id]
             )
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE id = ?", arguments: [item.delivery.messageID.rawValue])
+            guard let row = try Row.fetchOne(db, sql: "SELECT \(Columns.messageFields) FROM messages WHERE id = ?", arguments: [item.delivery.messageID.rawValue])
             else { throw StoreError.notFound("message \(item.delivery.messageID)") }
             var message = Columns.message(row)
             update(&message)

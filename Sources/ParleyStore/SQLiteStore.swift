@@ -49,42 +49,61 @@ enum Columns {
     static func time(_ date: Date) -> Double { date.timeIntervalSince1970 }
     static func date(_ value: Double?) -> Date? { value.map(Date.init(timeIntervalSince1970:)) }
 
+    /// The columns `message(_:)` reads, in the order it reads them: rows are read by position,
+    /// because GRDB's lookup by name folds case on every access and ingest reads a row per message.
+    static let messageFields = messageFields(of: nil)
+
+    /// `messageFields` qualified with a table alias, for joins.
+    static func messageFields(of alias: String?) -> String {
+        let names = [
+            "id", "conversation_id", "channel_id", "direction", "sender_kind", "sender_id", "content",
+            "platform_message_id", "status", "failure_reason", "created_at",
+        ]
+        return names.map { name in alias.map { "\($0).\(name)" } ?? name }.joined(separator: ", ")
+    }
+
     static func message(_ row: Row) -> Message {
-        let senderID: Int64? = row["sender_id"]
-        let senderKind: String = row["sender_kind"]
-        let statusName: String = row["status"]
+        let senderID: Int64? = row[5]
+        let senderKind: String = row[4]
+        let statusName: String = row[8]
         return Message(
-            id: MessageID(row["id"]),
-            conversationID: ConversationID(row["conversation_id"]),
-            channelID: ChannelID(row["channel_id"]),
-            direction: MessageDirection(rawValue: row["direction"]) ?? .inbound,
+            id: MessageID(row[0]),
+            conversationID: ConversationID(row[1]),
+            channelID: ChannelID(row[2]),
+            direction: MessageDirection(rawValue: row[3]) ?? .inbound,
             sender: MessageSender(kindName: senderKind, participantID: senderID) ?? .system,
-            content: decodeContent(row["content"]),
-            platformMessageID: row["platform_message_id"],
-            status: DeliveryStatus(name: statusName, failureReason: row["failure_reason"]) ?? .received,
-            createdAt: Date(timeIntervalSince1970: row["created_at"])
+            content: decodeContent(row[6]),
+            platformMessageID: row[7],
+            status: DeliveryStatus(name: statusName, failureReason: row[9]) ?? .received,
+            createdAt: Date(timeIntervalSince1970: row[10])
         )
     }
 
+    /// The columns `conversation(_:)` reads, in the order it reads them.
+    static let conversationFields = """
+        id, channel_id, contact_id, identity_id, external_id, status, assignee_id, close_reason, created_at, updated_at, \
+        last_customer_message_at, last_message_at, last_message_preview
+        """
+
     static func conversation(_ row: Row) -> Conversation {
-        let assignee: Int64? = row["assignee_id"]
-        let closeReason: String? = row["close_reason"]
+        let assignee: Int64? = row[6]
+        let closeReason: String? = row[7]
         return Conversation(
-            id: ConversationID(row["id"]),
-            channelID: ChannelID(row["channel_id"]),
-            contactID: ContactID(row["contact_id"]),
-            identityID: IdentityID(row["identity_id"]),
-            externalID: row["external_id"],
+            id: ConversationID(row[0]),
+            channelID: ChannelID(row[1]),
+            contactID: ContactID(row[2]),
+            identityID: IdentityID(row[3]),
+            externalID: row[4],
             state: ConversationState(
-                status: ConversationStatus(rawValue: row["status"]) ?? .queued,
+                status: ConversationStatus(rawValue: row[5]) ?? .queued,
                 assignee: assignee.map(AgentID.init),
                 closeReason: closeReason.flatMap(CloseReason.init(rawValue:))
             ),
-            createdAt: Date(timeIntervalSince1970: row["created_at"]),
-            updatedAt: Date(timeIntervalSince1970: row["updated_at"]),
-            lastCustomerMessageAt: date(row["last_customer_message_at"]),
-            lastMessageAt: date(row["last_message_at"]),
-            lastMessagePreview: row["last_message_preview"]
+            createdAt: Date(timeIntervalSince1970: row[8]),
+            updatedAt: Date(timeIntervalSince1970: row[9]),
+            lastCustomerMessageAt: date(row[10]),
+            lastMessageAt: date(row[11]),
+            lastMessagePreview: row[12]
         )
     }
 

@@ -39,7 +39,8 @@ struct ServeCommand: AsyncParsableCommand {
         let webChat = outcome.webChatChannel
         let app = try buildApplication(
             configuration: HTTPConfiguration(host: settings.host, port: settings.port, demoChannelID: webChat.id),
-            gateway: gateway, metricsRegistry: registry, logger: logger
+            gateway: gateway, metricsRegistry: registry,
+            services: [CheckpointService(checkpointer: try runtime.store.makeCheckpointer(), logger: logger)], logger: logger
         ) { port in
             let local = "http://\(settings.host.contains(":") ? "[\(settings.host)]" : settings.host):\(port)"
             Console.line("""

@@ -62,7 +62,7 @@ struct DispatcherTests {
         let transport = ScriptedTransport([.respond(TransportResponse(status: 403))])
         let harness = try TestGateway(transport: transport)
         defer { harness.removeFiles() }
-        let events = await harness.gateway.bus.subscribe()
+        let events = harness.gateway.bus.subscribe()
         let (_, replies) = try await conversationWithReplies(harness, ["blocked", "after"])
         await harness.gateway.dispatcher.drainDue()
         await harness.gateway.dispatcher.drainDue()

@@ -71,7 +71,7 @@ struct WebChatEndToEndTests {
                         && (frame["message"] as? [String: Any])?["direction"] as? String == "outbound"
                 }
             }
-            while await bus.subscriberCount < 1 { try await Task.sleep(for: .milliseconds(10)) }
+            while bus.subscriberCount < 1 { try await Task.sleep(for: .milliseconds(10)) }
 
             // The visitor writes over its socket and waits for the agent's reply.
             let (visitorFrames, visitorSink) = AsyncStream.makeStream(of: String.self)

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import ParleyCore
 import ParleyStore
 import ParleyTesting
@@ -45,6 +46,24 @@ struct IngestStoreTests {
         #expect(receipts.map(\.duplicate) == [false, true])
         #expect(receipts[0].messageID == receipts[1].messageID)
         #expect(try await harness.store.messages(in: receipts[0].conversationID, before: nil, limit: 10).count == 1)
+    }
+
+    @Test func aFailingMessageRollsBackAloneAndTheRestOfItsBatchCommits() async throws {
+        let harness = try TestGateway()
+        defer { harness.removeFiles() }
+        let channel = try await harness.addRecordingChannel()
+        let now = harness.clock.now()
+        // A channel that does not exist fails the conversation's foreign key after the contact
+        // and identity rows were already written for it.
+        let results = try await harness.store.ingest([
+            item(channel.id, from: "u1", id: "1", at: now), item(ChannelID("ch_gone"), from: "u9", id: "2", at: now),
+            item(channel.id, from: "u2", id: "3", at: now),
+        ])
+        #expect(results.map { (try? $0.get()) != nil } == [true, false, true])
+        let counts = try await harness.store.pool.read { db in
+            try ["contacts", "identities", "conversations", "messages"].map { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)") ?? -1 }
+        }
+        #expect(counts == [2, 2, 2, 2])
     }
 
     @Test func resolvedConversationReopensWithinWindowAndNewOneAfter() async throws {

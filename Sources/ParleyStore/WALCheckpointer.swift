@@ -1,0 +1,30 @@
+import GRDB
+
+/// Copies the write-ahead log back into the database file on its own connection, so the
+/// ingest writer never stops to do it. SQLite's automatic checkpoint runs inside the commit
+/// that crosses the threshold: under webhook load that commit (and every request waiting on
+/// it) stalled for a whole checkpoint's writes and fsync. A passive checkpoint here copies
+/// what it can without taking the write lock and never blocks the writer.
+public struct WALCheckpointer: Sendable {
+    private let connection: DatabaseQueue
+
+    init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        connection = try DatabaseQueue(path: path, configuration: configuration)
+    }
+
+    /// One passive checkpoint; returns when the copied pages are synced to the database file.
+    public func checkpoint() async throws {
+        try await connection.writeWithoutTransaction { db in
+            try db.checkpoint(.passive)
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// A second connection to this database that only checkpoints its log.
+    public func makeCheckpointer() throws -> WALCheckpointer {
+        try WALCheckpointer(path: pool.path)
+    }
+}
