@@ -97,10 +97,14 @@ public final class IngestPipeline: Sendable {
             }
         }
         bus.publish(events)
-        var offset = 0
-        for waiter in batch {
-            waiter.continuation.resume(returning: Array(results[offset..<offset + waiter.items.count]))
-            offset += waiter.items.count
+        // Waking each caller costs a thread wake-up; one task does them all, so the writer goes
+        // straight on to the next transaction.
+        Task {
+            var offset = 0
+            for waiter in batch {
+                waiter.continuation.resume(returning: Array(results[offset..<offset + waiter.items.count]))
+                offset += waiter.items.count
+            }
         }
     }
 }
