@@ -52,10 +52,23 @@ let package = Package(
                 "ParleyGateway",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             resources: [.copy("Public")],
+            swiftSettings: swiftSettings
+        ),
+        .systemLibrary(name: "CExpat", pkgConfig: "expat", providers: [.apt(["libexpat1-dev"])]),
+        .target(
+            name: "WeChatConnector",
+            dependencies: [
+                "ParleyCore", "CExpat",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Connectors/WeChat",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -67,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "parleyd",
             dependencies: [
-                "ParleyHTTP", "WebChatConnector",
+                "ParleyHTTP", "WebChatConnector", "WeChatConnector",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -80,7 +93,7 @@ let package = Package(
         .target(
             name: "ParleyTesting",
             dependencies: [
-                "ParleyCore", "ParleyStore", "ParleyGateway", "ParleyHTTP", "WebChatConnector",
+                "ParleyCore", "ParleyStore", "ParleyGateway", "ParleyHTTP", "WebChatConnector", "WeChatConnector",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -104,6 +117,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ParleyGatewayTests", dependencies: ["ParleyGateway", "ParleyTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WeChatConnectorTests",
+            dependencies: ["WeChatConnector", "ParleyTesting", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "WebChatConnectorTests", dependencies: ["WebChatConnector", "ParleyTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EndToEndTests",

@@ -40,10 +40,12 @@ public struct OutboundDelivery: Sendable, Equatable {
     public var attempt: Int
     /// When the customer last wrote, for reply-window decisions.
     public var lastCustomerMessageAt: Date?
+    /// Replies already delivered since then, for platforms that cap them (WeChat: 5 per 48 h).
+    public var sendsSinceCustomerMessage: Int
 
     public init(
         messageID: MessageID, conversationID: ConversationID, recipient: String, content: MessageContent,
-        attempt: Int, lastCustomerMessageAt: Date?
+        attempt: Int, lastCustomerMessageAt: Date?, sendsSinceCustomerMessage: Int = 0
     ) {
         self.messageID = messageID
         self.conversationID = conversationID
@@ -51,6 +53,7 @@ public struct OutboundDelivery: Sendable, Equatable {
         self.content = content
         self.attempt = attempt
         self.lastCustomerMessageAt = lastCustomerMessageAt
+        self.sendsSinceCustomerMessage = sendsSinceCustomerMessage
     }
 }
 

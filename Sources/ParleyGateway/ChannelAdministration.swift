@@ -22,8 +22,11 @@ public struct ChannelAdministration: Sendable {
         self.clock = clock
     }
 
+    /// Stores a new channel. With `builder`, the connector is built first, so a missing or
+    /// malformed credential is refused here rather than at the platform's first call.
     public func addChannel(
-        kind: ChannelKind, name: String, credentials: [String: String], settings: [String: String]
+        kind: ChannelKind, name: String, credentials: [String: String], settings: [String: String],
+        builder: ConnectorBuilder? = nil
     ) async throws(GatewayError) -> Channel {
         let trimmedName = name.trimmingCharacters(in: .whitespaces)
         guard !trimmedName.isEmpty else { throw GatewayError.invalid(field: "name", reason: "must not be empty") }
@@ -34,6 +37,13 @@ public struct ChannelAdministration: Sendable {
             credentials["visitorSecret"] = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max)) }.joined()
         }
         let channel = Channel(id: .random(), kind: kind, name: trimmedName, settings: settings)
+        if let builder {
+            do {
+                _ = try builder(channel, credentials)
+            } catch {
+                throw GatewayError.invalid(field: "credential", reason: "\(error)")
+            }
+        }
         do {
             try await channels.insertChannel(channel, sealedCredentials: try vault.seal(credentials), at: clock.now())
         } catch {

@@ -9,7 +9,11 @@ extension SQLiteStore: OutboxRepository {
                 db,
                 sql: """
                     SELECT o.id, o.channel_id, o.attempts, o.message_id, o.conversation_id,
-                           m.content, i.external_id, c.last_customer_message_at
+                           m.content, i.external_id, c.last_customer_message_at,
+                           (SELECT COUNT(*) FROM messages sent
+                            WHERE sent.conversation_id = o.conversation_id AND sent.direction = 'outbound'
+                              AND sent.status IN ('sent', 'delivered', 'read')
+                              AND sent.created_at >= c.last_customer_message_at) AS sends_since_customer
                     FROM outbox o
                     JOIN messages m ON m.id = o.message_id
                     JOIN conversations c ON c.id = o.conversation_id
@@ -31,7 +35,8 @@ extension SQLiteStore: OutboxRepository {
                 let delivery = OutboundDelivery(
                     messageID: MessageID(row["message_id"]), conversationID: ConversationID(row["conversation_id"]),
                     recipient: row["external_id"], content: Columns.decodeContent(row["content"]),
-                    attempt: attempts + 1, lastCustomerMessageAt: Columns.date(row["last_customer_message_at"])
+                    attempt: attempts + 1, lastCustomerMessageAt: Columns.date(row["last_customer_message_at"]),
+                    sendsSinceCustomerMessage: row["sends_since_customer"]
                 )
                 return OutboxItem(id: id, channelID: ChannelID(row["channel_id"]), attempts: attempts, delivery: delivery)
             }

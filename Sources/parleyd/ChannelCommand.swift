@@ -37,9 +37,12 @@ struct ChannelCommand: AsyncParsableCommand {
             let settingValues = try Self.pairs(settings, option: "--setting")
             let runtime = try Runtime(try Settings(options))
             let channel = try await runtime.administration.addChannel(
-                kind: kind, name: name, credentials: credentialValues, settings: settingValues
+                kind: kind, name: name, credentials: credentialValues, settings: settingValues, builder: Runtime.connectors[kind]
             )
-            let output = ["id": channel.id.rawValue, "kind": channel.kind.rawValue, "webhookPath": channel.webhookPath]
+            let output = [
+                "id": channel.id.rawValue, "kind": channel.kind.rawValue, "webhookPath": channel.webhookPath,
+                "webhookURL": runtime.settings.publicURL + channel.webhookPath,
+            ]
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(output), as: UTF8.self))

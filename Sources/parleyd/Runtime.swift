@@ -2,6 +2,7 @@ import Foundation
 import ParleyCore
 import ParleyGateway
 import ParleyStore
+import WeChatConnector
 import WebChatConnector
 
 /// What every subcommand opens: the data directory, the migrated database and the vault.
@@ -29,5 +30,6 @@ struct Runtime {
     /// by `channel add` rather than stored and left dead.
     static let connectors: [ChannelKind: ConnectorBuilder] = [
         .webchat: { channel, credentials in try WebChatConnector(channel: channel, credentials: credentials) },
+        .wechat: { channel, credentials in try WeChatConnector(channel: channel, credentials: credentials) },
     ]
 }

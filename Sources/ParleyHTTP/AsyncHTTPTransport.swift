@@ -5,10 +5,14 @@ import NIOHTTP1
 import ParleyCore
 
 /// The real network for connectors: AsyncHTTPClient with a per-request deadline.
-struct AsyncHTTPTransport: HTTPTransport {
+public struct AsyncHTTPTransport: HTTPTransport {
     let client: HTTPClient
 
-    func execute(_ request: TransportRequest) async throws -> TransportResponse {
+    public init(client: HTTPClient) {
+        self.client = client
+    }
+
+    public func execute(_ request: TransportRequest) async throws -> TransportResponse {
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = HTTPMethod(rawValue: request.method)
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
