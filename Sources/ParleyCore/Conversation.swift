@@ -16,11 +16,15 @@ public struct Conversation: Sendable, Equatable {
     public var lastCustomerMessageAt: Date?
     public var lastMessageAt: Date?
     public var lastMessagePreview: String?
+    /// Replies delivered since the customer last wrote; platforms that cap them (WeChat: 5 per
+    /// customer message) count from here.
+    public var repliesSinceCustomerMessage: Int
 
     public init(
         id: ConversationID, channelID: ChannelID, contactID: ContactID, identityID: IdentityID,
         externalID: String, state: ConversationState, createdAt: Date, updatedAt: Date,
-        lastCustomerMessageAt: Date? = nil, lastMessageAt: Date? = nil, lastMessagePreview: String? = nil
+        lastCustomerMessageAt: Date? = nil, lastMessageAt: Date? = nil, lastMessagePreview: String? = nil,
+        repliesSinceCustomerMessage: Int = 0
     ) {
         self.id = id
         self.channelID = channelID
@@ -33,6 +37,7 @@ public struct Conversation: Sendable, Equatable {
         self.lastCustomerMessageAt = lastCustomerMessageAt
         self.lastMessageAt = lastMessageAt
         self.lastMessagePreview = lastMessagePreview
+        self.repliesSinceCustomerMessage = repliesSinceCustomerMessage
     }
 
     public var status: ConversationStatus { state.status }

@@ -44,6 +44,16 @@ extension Gateway {
         return conversation
     }
 
+    /// The conversation's reply window under its channel's policy, now; `nil` when the channel
+    /// has none or cannot be loaded.
+    public func replyWindow(for conversation: Conversation) async -> ReplyWindow? {
+        guard let connector = try? await registry.connector(for: conversation.channelID) else { return nil }
+        return ReplyWindow(
+            policy: connector.policy, lastCustomerMessageAt: conversation.lastCustomerMessageAt,
+            repliesSinceCustomerMessage: conversation.repliesSinceCustomerMessage, now: clock.now()
+        )
+    }
+
     public func conversations(for agent: Agent, status: ConversationStatus?, assignee: AgentID?) async throws(GatewayError) -> [Conversation] {
         var filter = ConversationFilter(status: status, assignee: assignee, limit: 200)
         if agent.role == .agent, assignee == nil {

@@ -15,8 +15,10 @@ struct ConversationView: Encodable {
     var lastCustomerMessageAt: Date?
     var lastMessageAt: Date?
     var lastMessagePreview: String?
+    /// Present on channels with a reply window or cap (WeChat, WhatsApp, Messenger).
+    var replyWindow: ReplyWindowView?
 
-    init(_ conversation: Conversation) {
+    init(_ conversation: Conversation, replyWindow: ReplyWindow? = nil) {
         id = conversation.id.rawValue
         channelId = conversation.channelID.rawValue
         contactId = conversation.contactID.rawValue
@@ -28,6 +30,22 @@ struct ConversationView: Encodable {
         lastCustomerMessageAt = conversation.lastCustomerMessageAt
         lastMessageAt = conversation.lastMessageAt
         lastMessagePreview = conversation.lastMessagePreview
+        self.replyWindow = replyWindow.map(ReplyWindowView.init)
+    }
+}
+
+struct ReplyWindowView: Encodable {
+    var open: Bool
+    var openUntil: Date?
+    var remainingSends: Int?
+    /// What a reply becomes once the window is closed: template, messageTag, push, holdForReturn, none.
+    var outside: String
+
+    init(_ window: ReplyWindow) {
+        open = window.isOpen
+        openUntil = window.openUntil
+        remainingSends = window.remainingSends
+        outside = window.outside.rawValue
     }
 }
 

@@ -78,11 +78,15 @@ struct AgentRoutes {
                 }
             }
             let list = try await gateway.conversations(for: agent, status: status, assignee: assignee)
-            return try JSONCoding.response(ConversationList(conversations: list.map(ConversationView.init)))
+            var views: [ConversationView] = []
+            for conversation in list {
+                views.append(ConversationView(conversation, replyWindow: await gateway.replyWindow(for: conversation)))
+            }
+            return try JSONCoding.response(ConversationList(conversations: views))
         }
         authenticated.get("conversations/{id}") { _, context in
             let conversation = try await gateway.conversation(try Self.conversationID(context), for: try context.requireAgent())
-            return try JSONCoding.response(ConversationView(conversation))
+            return try JSONCoding.response(ConversationView(conversation, replyWindow: await gateway.replyWindow(for: conversation)))
         }
         authenticated.get("conversations/{id}/messages") { request, context in
             let query = request.uri.queryParameters
@@ -116,11 +120,11 @@ struct AgentRoutes {
             case .agent(let id): target = id
             }
             let conversation = try await gateway.assign(try Self.conversationID(context), to: target, by: agent)
-            return try JSONCoding.response(ConversationView(conversation))
+            return try JSONCoding.response(ConversationView(conversation, replyWindow: await gateway.replyWindow(for: conversation)))
         }
         authenticated.post("conversations/{id}/resolve") { _, context in
             let conversation = try await gateway.resolve(try Self.conversationID(context), by: try context.requireAgent())
-            return try JSONCoding.response(ConversationView(conversation))
+            return try JSONCoding.response(ConversationView(conversation, replyWindow: await gateway.replyWindow(for: conversation)))
         }
     }
 

@@ -5,6 +5,9 @@ public enum ParleyMigrations {
     public static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("0001_initial", migrate: createInitialSchema)
+        migrator.registerMigration("0002_replies_since_customer") { db in
+            try db.execute(sql: "ALTER TABLE conversations ADD COLUMN replies_since_customer INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 

@@ -193,12 +193,13 @@ extension SQLiteStore: ConversationRepository {
 
     static func saveActivity(_ db: Database, _ conversation: Conversation) throws {
         try db.cachedStatement(sql: """
-            UPDATE conversations SET last_customer_message_at = ?, last_message_at = ?, last_message_preview = ?, updated_at = ?
+            UPDATE conversations SET last_customer_message_at = ?, last_message_at = ?, last_message_preview = ?, updated_at = ?,
+                replies_since_customer = ?
             WHERE id = ?
             """).execute(arguments: [
                 conversation.lastCustomerMessageAt?.timeIntervalSince1970,
                 conversation.lastMessageAt?.timeIntervalSince1970, conversation.lastMessagePreview,
-                conversation.updatedAt.timeIntervalSince1970, conversation.id.rawValue,
+                conversation.updatedAt.timeIntervalSince1970, conversation.repliesSinceCustomerMessage, conversation.id.rawValue,
             ])
     }
 

@@ -82,6 +82,7 @@ extension SQLiteStore {
         conversation.lastMessageAt = time
         conversation.lastMessagePreview = inbound.content.previewText
         conversation.updatedAt = time
+        conversation.repliesSinceCustomerMessage = 0
         try saveActivity(db, conversation)
 
         events.append(.messageCreated(message, conversation))

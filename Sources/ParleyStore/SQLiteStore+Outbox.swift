@@ -9,11 +9,7 @@ extension SQLiteStore: OutboxRepository {
                 db,
                 sql: """
                     SELECT o.id, o.channel_id, o.attempts, o.message_id, o.conversation_id,
-                           m.content, i.external_id, c.last_customer_message_at,
-                           (SELECT COUNT(*) FROM messages sent
-                            WHERE sent.conversation_id = o.conversation_id AND sent.direction = 'outbound'
-                              AND sent.status IN ('sent', 'delivered', 'read')
-                              AND sent.created_at >= c.last_customer_message_at) AS sends_since_customer
+                           m.content, i.external_id, c.last_customer_message_at, c.replies_since_customer
                     FROM outbox o
                     JOIN messages m ON m.id = o.message_id
                     JOIN conversations c ON c.id = o.conversation_id
@@ -36,7 +32,7 @@ extension SQLiteStore: OutboxRepository {
                     messageID: MessageID(row["message_id"]), conversationID: ConversationID(row["conversation_id"]),
                     recipient: row["external_id"], content: Columns.decodeContent(row["content"]),
                     attempt: attempts + 1, lastCustomerMessageAt: Columns.date(row["last_customer_message_at"]),
-                    sendsSinceCustomerMessage: row["sends_since_customer"]
+                    sendsSinceCustomerMessage: row["replies_since_customer"]
                 )
                 return OutboxItem(id: id, channelID: ChannelID(row["channel_id"]), attempts: attempts, delivery: delivery)
             }
@@ -50,7 +46,7 @@ extension SQLiteStore: OutboxRepository {
     }
 
     public func markSent(_ item: OutboxItem, platformMessageID: String?, at time: Date) async throws -> Message {
-        try await finish(item, outboxState: "done", error: nil, at: time) { message in
+        try await finish(item, outboxState: "done", error: nil, at: time, delivered: true) { message in
             message.platformMessageID = platformMessageID
             if message.status.canAdvance(to: .sent) { message.status = .sent }
         }
@@ -90,7 +86,7 @@ extension SQLiteStore: OutboxRepository {
 
     /// Ends an outbox row and updates its message in the same transaction.
     private func finish(
-        _ item: OutboxItem, outboxState: String, error: String?, at time: Date,
+        _ item: OutboxItem, outboxState: String, error: String?, at time: Date, delivered: Bool = false,
         update: @Sendable @escaping (inout Message) -> Void
     ) async throws -> Message {
         try await pool.write { db in
@@ -106,6 +102,12 @@ extension SQLiteStore: OutboxRepository {
             var message = Columns.message(row)
             update(&message)
             try Self.saveStatus(db, message)
+            if delivered {
+                try db.execute(
+                    sql: "UPDATE conversations SET replies_since_customer = replies_since_customer + 1 WHERE id = ?",
+                    arguments: [message.conversationID.rawValue]
+                )
+            }
             return message
         }
     }

@@ -4,6 +4,7 @@ import ParleyCore
 import ParleyGateway
 import ParleyStore
 import Prometheus
+import WeChatConnector
 import WebChatConnector
 
 /// A gateway over a fresh temporary database, with the web-chat connector and the recording
@@ -36,6 +37,7 @@ public struct TestGateway: Sendable {
             connectors: [
                 .webchat: { channel, credentials in try WebChatConnector(channel: channel, credentials: credentials) },
                 .telegram: { channel, credentials in RecordingConnector(channel: channel, credentials: credentials) },
+                .wechat: { channel, credentials in try WeChatConnector(channel: channel, credentials: credentials, now: { clock.now() }) },
             ],
             transport: transport, metricsFactory: PrometheusMetricsFactory(registry: registry), logger: logger,
             publicBaseURL: "https://parley.example", clock: clock, retry: retry, passwords: PasswordHasher(rounds: 1_000)

@@ -1,0 +1,98 @@
+import AsyncHTTPClient
+import Foundation
+import ParleyCore
+import ParleyGateway
+import ParleyHTTP
+import ParleyStore
+import ParleyTesting
+import Testing
+@testable import WeChatConnector
+
+/// The WeChat connector inside the real gateway and store, sending to a fake WeChat API over
+/// real HTTP: what a follower and an agent observe.
+@Suite("WeChat through the gateway")
+struct WeChatGatewayTests {
+    private func withHarness(_ body: (TestGateway, FakeWeChatAPI, Channel, Agent) async throws -> Void) async throws {
+        let api = try await FakeWeChatAPI(appID: WeChatFixtures.appID, appSecret: "app-secret")
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let harness = try TestGateway(transport: AsyncHTTPTransport(client: client))
+        let result: Result<Void, any Error>
+        do {
+            let channel = try await harness.administration.addChannel(
+                kind: .wechat, name: "Main OA",
+                credentials: [
+                    "appId": WeChatFixtures.appID, "appSecret": "app-secret", "token": WeChatFixtures.token,
+                    "encodingAESKey": WeChatFixtures.encodingAESKey,
+                ],
+                settings: ["mode": "compatible", "apiBaseURL": api.baseURL]
+            )
+            let agent = try await harness.addAgent(role: .admin)
+            try await body(harness, api, channel, agent)
+            result = .success(())
+        } catch {
+            result = .failure(error)
+        }
+        try? await client.shutdown()
+        await api.stop()
+        harness.removeFiles()
+        try result.get()
+    }
+
+    private func post(_ harness: TestGateway, _ channel: Channel, _ request: WebhookRequest) async throws -> WebhookResponse {
+        try await harness.gateway.handleWebhook(channelID: channel.id, request: request)
+    }
+
+    @Test func retriesAreStoredOnceAndForgeriesNotAtAll() async throws {
+        try await withHarness { harness, _, channel, _ in
+            let callback = try WeChatFixtures.encryptedRequest(WeChatFixtures.text("我的快递到哪了", msgID: "6054768590064713701"))
+            let answers = try await withThrowingTaskGroup(of: WebhookResponse.self) { group in
+                for _ in 0..<3 { group.addTask { try await post(harness, channel, callback) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(answers == Array(repeating: .text("success"), count: 3))
+            var forged = callback
+            forged.query = forged.query.map { $0.name == "signature" ? ($0.name, String(repeating: "f", count: 40)) : $0 }
+            await #expect(throws: GatewayError.self) { try await post(harness, channel, forged) }
+            let conversations = try await harness.store.conversations(ConversationFilter())
+            #expect(conversations.count == 1)
+            let messages = try await harness.store.messages(in: conversations[0].id, before: nil, limit: 10)
+            #expect(messages.map(\.content) == [.text("我的快递到哪了")])
+            #expect(messages.map(\.platformMessageID) == ["6054768590064713701"])
+        }
+    }
+
+    @Test func theWindowAndTheFiveReplyCapAreTrackedAndEnforced() async throws {
+        try await withHarness { harness, api, channel, agent in
+            _ = try await post(harness, channel, WeChatFixtures.plainRequest(WeChatFixtures.text("在吗", msgID: "1")))
+            let conversation = try await harness.store.conversations(ConversationFilter())[0]
+            let opened = try #require(await harness.gateway.replyWindow(for: conversation))
+            #expect(opened.isOpen && opened.remainingSends == 5 && opened.outside == .template)
+            #expect(opened.openUntil == harness.clock.now().addingTimeInterval(48 * 3600))
+
+            for index in 1...6 { _ = try await harness.gateway.reply(to: conversation.id, text: "回复 \(index)", by: agent) }
+            for _ in 0..<6 { await harness.gateway.dispatcher.drainDue() }
+            #expect(await api.state.customerServiceMessages.count == 5)
+            let outbound = try await harness.store.messages(in: conversation.id, before: nil, limit: 20).filter { $0.direction == .outbound }
+            #expect(outbound.prefix(5).allSatisfy { $0.status == .sent })
+            #expect(outbound.last?.status == .failed(reason: WeChatConnector.quotaReason))
+            let capped = try #require(try await harness.store.conversation(conversation.id))
+            #expect(await harness.gateway.replyWindow(for: capped) == ReplyWindow(
+                policy: channel.policy, lastCustomerMessageAt: capped.lastCustomerMessageAt, repliesSinceCustomerMessage: 5,
+                now: harness.clock.now()
+            ))
+            #expect(await harness.gateway.replyWindow(for: capped)?.isOpen == false)
+
+            // The follower writes again: five more replies allowed; 49 hours later, none.
+            _ = try await post(harness, channel, WeChatFixtures.plainRequest(WeChatFixtures.text("还在吗", msgID: "2")))
+            let reopened = try #require(try await harness.store.conversation(conversation.id))
+            #expect(await harness.gateway.replyWindow(for: reopened)?.remainingSends == 5)
+            harness.clock.advance(by: 49 * 3600)
+            #expect(await harness.gateway.replyWindow(for: reopened)?.isOpen == false)
+            let late = try await harness.gateway.reply(to: conversation.id, text: "抱歉久等", by: agent)
+            await harness.gateway.dispatcher.drainDue()
+            let stored = try await harness.store.messages(in: conversation.id, before: nil, limit: 20).first { $0.id == late.id }
+            #expect(stored?.status == .failed(reason: WeChatConnector.windowClosedReason))
+            #expect(await api.state.customerServiceMessages.count == 5)
+        }
+    }
+}
