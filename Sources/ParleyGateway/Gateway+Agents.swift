@@ -54,6 +54,18 @@ extension Gateway {
         )
     }
 
+    /// A stored media file of a message the agent may see, with its type.
+    public func mediaFile(of id: MessageID, for agent: Agent) async throws(GatewayError) -> (bytes: [UInt8], mimeType: String?) {
+        let message: Message?
+        do { message = try await media.message(id) } catch { throw GatewayError.unavailable("\(error)") }
+        guard let message else { throw GatewayError.notFound("media \(id.rawValue) not found") }
+        _ = try await conversation(message.conversationID, for: agent)
+        let bytes: [UInt8]?
+        do { bytes = try await media.mediaFile(of: id) } catch { throw GatewayError.unavailable("\(error)") }
+        guard let bytes else { throw GatewayError.notFound("media \(id.rawValue) has not been downloaded") }
+        return (bytes, message.content.media?.mimeType)
+    }
+
     public func conversations(for agent: Agent, status: ConversationStatus?, assignee: AgentID?) async throws(GatewayError) -> [Conversation] {
         var filter = ConversationFilter(status: status, assignee: assignee, limit: 200)
         if agent.role == .agent, assignee == nil {

@@ -26,9 +26,12 @@ extension Gateway {
             outbox: store, registry: registry, transport: transport, bus: bus, clock: clock, retry: retry,
             metrics: metrics, logger: logger
         )
+        let mediaFetcher = MediaFetcher(
+            jobs: store, registry: registry, transport: transport, bus: bus, clock: clock, retry: retry, logger: logger
+        )
         return Gateway(
             conversations: store, agents: store, channels: store, registry: registry, pipeline: pipeline, bus: bus,
-            dispatcher: dispatcher, clock: clock, metrics: metrics, logger: logger, publicBaseURL: publicBaseURL,
+            dispatcher: dispatcher, mediaFetcher: mediaFetcher, media: store, clock: clock, metrics: metrics, logger: logger, publicBaseURL: publicBaseURL,
             passwords: passwords
         )
     }

@@ -14,6 +14,8 @@ public struct Gateway: Sendable {
     public let pipeline: IngestPipeline
     public let bus: EventBus
     public let dispatcher: Dispatcher
+    public let mediaFetcher: MediaFetcher
+    let media: any MediaDownloadRepository
     public let clock: any WallClock
     public let metrics: GatewayMetrics
     public let logger: Logger
@@ -24,7 +26,7 @@ public struct Gateway: Sendable {
     public init(
         conversations: any ConversationRepository, agents: any AgentRepository, channels: any ChannelRepository,
         registry: ConnectorRegistry, pipeline: IngestPipeline, bus: EventBus, dispatcher: Dispatcher,
-        clock: any WallClock, metrics: GatewayMetrics, logger: Logger, publicBaseURL: String,
+        mediaFetcher: MediaFetcher, media: any MediaDownloadRepository, clock: any WallClock, metrics: GatewayMetrics, logger: Logger, publicBaseURL: String,
         passwords: PasswordHasher = PasswordHasher()
     ) {
         self.conversations = conversations
@@ -34,6 +36,8 @@ public struct Gateway: Sendable {
         self.pipeline = pipeline
         self.bus = bus
         self.dispatcher = dispatcher
+        self.mediaFetcher = mediaFetcher
+        self.media = media
         self.clock = clock
         self.metrics = metrics
         self.logger = logger
@@ -51,7 +55,7 @@ public struct Gateway: Sendable {
             if request.method == .get { return try connector.verify(request) }
             try connector.authenticate(request)
             let events = try connector.decode(request)
-            let receipts = try await ingest(events, channel: connector.channel)
+            let receipts = try await ingest(events, connector: connector)
             return connector.acknowledge(request, receipts: receipts)
         } catch let error as ConnectorError {
             throw GatewayError.connector(error)
@@ -62,7 +66,9 @@ public struct Gateway: Sendable {
         }
     }
 
-    private func ingest(_ events: [InboundEvent], channel: Channel) async throws(GatewayError) -> [IngestReceipt] {
+    private func ingest(_ events: [InboundEvent], connector: any ChannelConnector) async throws(GatewayError) -> [IngestReceipt] {
+        let channel = connector.channel
+        let downloader = connector as? any MediaDownloadingConnector
         let now = clock.now()
         let reopenWindow = channel.policy.reopenWindow
         var items: [IngestItem] = []
@@ -70,12 +76,16 @@ public struct Gateway: Sendable {
         for event in events {
             switch event {
             case .message(let message):
-                items.append(IngestItem(channelID: channel.id, reopenWindow: reopenWindow, message: message, receivedAt: now))
+                let downloadsMedia = message.content.media.map { downloader?.mustDownload($0) ?? false } ?? false
+                items.append(IngestItem(
+                    channelID: channel.id, reopenWindow: reopenWindow, message: message, receivedAt: now, downloadsMedia: downloadsMedia
+                ))
             case .deliveryReceipt(let platformMessageID, let status, _):
                 receiptsToApply.append((platformMessageID, status))
             }
         }
         var receipts: [IngestReceipt] = []
+        defer { if items.contains(where: \.downloadsMedia) { mediaFetcher.wake() } }
         for result in await pipeline.ingest(items) {
             switch result {
             case .success(let stored): receipts.append(stored.receipt)

@@ -88,6 +88,17 @@ struct AgentRoutes {
             let conversation = try await gateway.conversation(try Self.conversationID(context), for: try context.requireAgent())
             return try JSONCoding.response(ConversationView(conversation, replyWindow: await gateway.replyWindow(for: conversation)))
         }
+        authenticated.get("media/{messageId}") { _, context in
+            guard let id = Int64(try context.parameters.require("messageId")) else {
+                throw GatewayError.notFound("media not found")
+            }
+            let file = try await gateway.mediaFile(of: MessageID(id), for: try context.requireAgent())
+            return Response(
+                status: .ok,
+                headers: [.contentType: file.mimeType ?? "application/octet-stream", .cacheControl: "private, max-age=86400"],
+                body: .init(byteBuffer: ByteBuffer(bytes: file.bytes))
+            )
+        }
         authenticated.get("conversations/{id}/messages") { request, context in
             let query = request.uri.queryParameters
             let before = try query["before"].map { text throws(GatewayError) in

@@ -8,6 +8,19 @@ public enum ParleyMigrations {
         migrator.registerMigration("0002_replies_since_customer") { db in
             try db.execute(sql: "ALTER TABLE conversations ADD COLUMN replies_since_customer INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("0003_media_downloads") { db in
+            try db.execute(sql: """
+                CREATE TABLE media_downloads (
+                    message_id INTEGER PRIMARY KEY REFERENCES messages(id),
+                    channel_id TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'abandoned')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at REAL NOT NULL,
+                    last_error TEXT
+                );
+                CREATE INDEX media_downloads_due ON media_downloads(state, next_attempt_at);
+                """)
+        }
         return migrator
     }
 

@@ -99,12 +99,15 @@ public struct IngestItem: Sendable {
     public var reopenWindow: TimeInterval
     public var message: InboundMessage
     public var receivedAt: Date
+    /// The message's media expires on the platform: a download job is queued with it.
+    public var downloadsMedia: Bool
 
-    public init(channelID: ChannelID, reopenWindow: TimeInterval, message: InboundMessage, receivedAt: Date) {
+    public init(channelID: ChannelID, reopenWindow: TimeInterval, message: InboundMessage, receivedAt: Date, downloadsMedia: Bool = false) {
         self.channelID = channelID
         self.reopenWindow = reopenWindow
         self.message = message
         self.receivedAt = receivedAt
+        self.downloadsMedia = downloadsMedia
     }
 }
 
@@ -121,4 +124,32 @@ public struct OutboxItem: Sendable, Equatable {
     /// Attempts made before this claim.
     public var attempts: Int
     public var delivery: OutboundDelivery
+}
+
+/// One inbound media file waiting to be fetched from its platform.
+public struct MediaDownloadJob: Sendable, Equatable {
+    public var messageID: MessageID
+    public var channelID: ChannelID
+    public var media: MediaReference
+    public var attempts: Int
+
+    public init(messageID: MessageID, channelID: ChannelID, media: MediaReference, attempts: Int) {
+        self.messageID = messageID
+        self.channelID = channelID
+        self.media = media
+        self.attempts = attempts
+    }
+}
+
+/// Download jobs queued by ingest, in the same transaction as their message, so a file is
+/// fetched even if the process stops right after acknowledging the platform.
+public protocol MediaDownloadRepository: Sendable {
+    func dueMediaDownloads(now: Date, limit: Int) async throws -> [MediaDownloadJob]
+    /// Stores the file and points the message at it; returns the updated message.
+    func completeMediaDownload(_ job: MediaDownloadJob, bytes: [UInt8], mimeType: String?, at time: Date) async throws -> Message
+    func retryMediaDownload(_ job: MediaDownloadJob, at next: Date, error: String) async throws
+    func abandonMediaDownload(_ job: MediaDownloadJob, error: String, at time: Date) async throws
+    /// The stored file of a message, for agents.
+    func mediaFile(of message: MessageID) async throws -> [UInt8]?
+    func message(_ id: MessageID) async throws -> Message?
 }

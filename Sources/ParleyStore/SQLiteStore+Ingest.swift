@@ -78,6 +78,11 @@ extension SQLiteStore {
             db, conversation: conversation, direction: .inbound, sender: .contact(contactID), content: inbound.content,
             platformMessageID: inbound.platformMessageID, status: .received, at: time
         )
+        if item.downloadsMedia {
+            try db.cachedStatement(sql: """
+                INSERT INTO media_downloads (message_id, channel_id, state, attempts, next_attempt_at) VALUES (?, ?, 'pending', 0, ?)
+                """).execute(arguments: [message.id.rawValue, item.channelID.rawValue, time.timeIntervalSince1970])
+        }
         conversation.lastCustomerMessageAt = time
         conversation.lastMessageAt = time
         conversation.lastMessagePreview = inbound.content.previewText

@@ -95,4 +95,31 @@ struct WeChatGatewayTests {
             #expect(await api.state.customerServiceMessages.count == 5)
         }
     }
+
+    @Test func inboundMediaIsDownloadedOnReceiptAndServedToAgents() async throws {
+        try await withHarness { harness, api, channel, agent in
+            let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0] + Array("pretend jpeg".utf8)
+            await api.state.addMedia(id: "MEDIA_OK", contentType: "image/jpeg", bytes: jpeg)
+            let image = { (id: String, msgID: String) in
+                "<xml><ToUserName><![CDATA[gh_a]]></ToUserName><FromUserName><![CDATA[oPic]]></FromUserName><CreateTime>1348831860</CreateTime>"
+                    + "<MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://mmbiz.qpic.cn/x]]></PicUrl>"
+                    + "<MediaId><![CDATA[\(id)]]></MediaId><MsgId>\(msgID)</MsgId></xml>"
+            }
+            _ = try await post(harness, channel, WeChatFixtures.plainRequest(image("MEDIA_OK", "11")))
+            _ = try await post(harness, channel, WeChatFixtures.plainRequest(image("MEDIA_EXPIRED", "12")))
+            #expect(await harness.gateway.mediaFetcher.fetchDue() == 2)
+            #expect(await harness.gateway.mediaFetcher.fetchDue() == 0, "neither is tried again: one stored, one given up")
+
+            let conversation = try await harness.store.conversations(ConversationFilter())[0]
+            let messages = try await harness.store.messages(in: conversation.id, before: nil, limit: 10)
+            let stored = try #require(messages.first { $0.platformMessageID == "11" })
+            #expect(stored.content == .image(MediaReference(location: "/api/v1/media/\(stored.id.rawValue)", mimeType: "image/jpeg")))
+            let file = try await harness.gateway.mediaFile(of: stored.id, for: agent)
+            #expect(file.bytes == jpeg && file.mimeType == "image/jpeg")
+            let expired = try #require(messages.first { $0.platformMessageID == "12" })
+            #expect(expired.content.media?.location == "wechat-media:MEDIA_EXPIRED")
+            await #expect(throws: GatewayError.self) { try await harness.gateway.mediaFile(of: expired.id, for: agent) }
+            #expect(await api.state.mediaDownloads.sorted() == ["MEDIA_EXPIRED", "MEDIA_OK"])
+        }
+    }
 }
