@@ -7,6 +7,8 @@ struct ConversationView: Encodable {
     var id: Int64
     var channelId: String
     var contactId: Int64
+    /// The customer's id on the channel (WeChat OpenID, chat id, visitor id).
+    var externalId: String
     var status: String
     var assigneeId: Int64?
     var closeReason: String?
@@ -22,6 +24,7 @@ struct ConversationView: Encodable {
         id = conversation.id.rawValue
         channelId = conversation.channelID.rawValue
         contactId = conversation.contactID.rawValue
+        externalId = conversation.externalID
         status = conversation.status.rawValue
         assigneeId = conversation.assignee?.rawValue
         closeReason = conversation.state.closeReason?.rawValue
