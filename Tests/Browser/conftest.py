@@ -12,31 +12,28 @@ Environment:
     PARLEY_KEEP_DATA   set to keep the server's temporary data dir and logs after a passing run
 
 Only the standard library is used to talk to the server (urllib); no extra dependencies
-beyond selenium and pytest.
+beyond selenium and pytest. Running the server and the core of the agent API are shared with
+Tests/Conformance in Tests/parley_support.py.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
-import signal
-import socket
-import subprocess
-import tempfile
+import sys
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-ADMIN_EMAIL = "admin@parley.local"
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # Tests/, for parley_support
+
+import parley_support  # noqa: E402
+from parley_support import APIError  # noqa: E402
+
 ADMIN_PASSWORD = "browser-test-pass"
-STARTUP_TIMEOUT_S = 60.0
-LOG_TAIL_LINES = 150
 
 # Installed in every page before its own scripts run: records dialogs instead of showing them,
 # so "no alert was raised" is a plain assertion (a native alert is also checked for).
@@ -54,126 +51,21 @@ DIALOG_SPY = """
 
 
 # -------------------------------------------------------------------------------------------------
-# The server
+# The server (see Tests/parley_support.py)
 
 
-class ParleyServer:
-    def __init__(self, binary: str):
-        self.binary = binary
-        self.data_dir = tempfile.mkdtemp(prefix="parley-browser-data-")
-        self.log_dir = tempfile.mkdtemp(prefix="parley-browser-logs-")
-        self.stdout_path = os.path.join(self.log_dir, "parleyd.stdout.log")
-        self.stderr_path = os.path.join(self.log_dir, "parleyd.stderr.log")
-        self.port = _free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.proc: subprocess.Popen | None = None
-        self._stdout = None
-        self._stderr = None
-
-    @property
-    def command(self) -> list[str]:
-        return [self.binary, "serve", "--data-dir", self.data_dir, "--host", "127.0.0.1", "--port", str(self.port)]
-
-    def start(self) -> None:
-        env = dict(os.environ)
-        env["PARLEY_ADMIN_PASSWORD"] = ADMIN_PASSWORD
-        env["PARLEY_ADMIN_EMAIL"] = ADMIN_EMAIL
-        self._stdout = open(self.stdout_path, "wb")
-        self._stderr = open(self.stderr_path, "wb")
-        self.proc = subprocess.Popen(
-            self.command, stdout=self._stdout, stderr=self._stderr, stdin=subprocess.DEVNULL, env=env
-        )
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        last_error = "no attempt yet"
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"parleyd exited with status {self.proc.returncode} before /health answered.\n"
-                    f"command: {' '.join(self.command)}\n{self.logs()}"
-                )
-            try:
-                with urllib.request.urlopen(self.base_url + "/health", timeout=2) as response:
-                    if response.status == 200:
-                        return
-                    last_error = f"HTTP {response.status}"
-            except urllib.error.HTTPError as error:
-                last_error = f"HTTP {error.code}"
-            except (urllib.error.URLError, OSError) as error:
-                last_error = repr(error)
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(
-            f"parleyd did not answer GET /health with 200 within {STARTUP_TIMEOUT_S:.0f} s "
-            f"(last: {last_error}).\ncommand: {' '.join(self.command)}\n{self.logs()}"
-        )
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-        for handle in (self._stdout, self._stderr):
-            if handle is not None and not handle.closed:
-                handle.close()
-
-    def alive(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
-
-    def logs(self, tail: int | None = None) -> str:
-        parts = []
-        for label, path in (("stdout", self.stdout_path), ("stderr", self.stderr_path)):
-            try:
-                with open(path, "rb") as handle:
-                    text = handle.read().decode("utf-8", "replace")
-            except OSError as error:
-                text = f"(unreadable: {error})"
-            lines = text.splitlines()
-            if tail is not None and len(lines) > tail:
-                lines = [f"... ({len(lines) - tail} earlier lines in {path})"] + lines[-tail:]
-            parts.append(f"----- parleyd {label} ({path}) -----\n" + ("\n".join(lines) if lines else "(empty)"))
-        if self.proc is not None and self.proc.poll() is not None:
-            parts.append(f"----- parleyd exit status: {self.proc.returncode} -----")
-        return "\n".join(parts)
-
-    def cleanup(self) -> None:
-        shutil.rmtree(self.data_dir, ignore_errors=True)
-        shutil.rmtree(self.log_dir, ignore_errors=True)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-_SERVER: ParleyServer | None = None
+class BrowserServer(parley_support.ParleyServer):
+    suite = "browser"
+    admin_password = ADMIN_PASSWORD
+    ready_path = "/health"
 
 
 @pytest.fixture(scope="session")
 def parley_server(request):
-    global _SERVER
-    binary = os.environ.get("PARLEYD_BIN", "").strip()
-    if not binary:
-        pytest.skip("PARLEYD_BIN is not set: point it at the parleyd binary (e.g. PARLEYD_BIN=.build/debug/parleyd) to run the browser tests")
-    binary = os.path.abspath(binary)
-    if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
-        pytest.fail(f"PARLEYD_BIN={binary} is not an executable file", pytrace=False)
-    server = ParleyServer(binary)
-    _SERVER = server
-    try:
-        server.start()
-    except RuntimeError as error:
-        pytest.fail(str(error), pytrace=False)
-    yield server
-    server.stop()
-    if request.session.testsfailed or os.environ.get("PARLEY_KEEP_DATA"):
-        print(f"\nparleyd data dir kept at {server.data_dir}, logs at {server.log_dir}")
-    else:
-        server.cleanup()
-        _SERVER = None
+    yield from BrowserServer.session(
+        request,
+        skip_reason="PARLEYD_BIN is not set: point it at the parleyd binary (e.g. PARLEYD_BIN=.build/debug/parleyd) to run the browser tests",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -182,50 +74,10 @@ def base_url(parley_server) -> str:
 
 
 # -------------------------------------------------------------------------------------------------
-# The agent side, over the REST API (stdlib only)
+# The agent side, over the REST API (stdlib only; request/expect/login in Tests/parley_support.py)
 
 
-class APIError(AssertionError):
-    pass
-
-
-class AgentAPI:
-    def __init__(self, base_url: str):
-        self.base_url = base_url
-        self.token: str | None = None
-        self.agent: dict | None = None
-
-    def request(self, method: str, path: str, body: dict | None = None, auth: bool = True) -> tuple[int, object]:
-        data = None if body is None else json.dumps(body).encode("utf-8")
-        request = urllib.request.Request(self.base_url + path, data=data, method=method)
-        request.add_header("Accept", "application/json")
-        if data is not None:
-            request.add_header("Content-Type", "application/json")
-        if auth and self.token:
-            request.add_header("Authorization", "Bearer " + self.token)
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                status, raw = response.status, response.read()
-        except urllib.error.HTTPError as error:
-            status, raw = error.code, error.read()
-        try:
-            payload = json.loads(raw.decode("utf-8")) if raw else None
-        except ValueError:
-            payload = raw.decode("utf-8", "replace")
-        return status, payload
-
-    def expect(self, method: str, path: str, body: dict | None = None, ok=(200,), auth: bool = True):
-        status, payload = self.request(method, path, body, auth=auth)
-        if status not in ok:
-            raise APIError(f"{method} {path} -> HTTP {status} (expected {', '.join(map(str, ok))}): {payload!r}")
-        return payload
-
-    def login(self) -> None:
-        payload = self.expect("POST", "/api/v1/auth/login", {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}, auth=False)
-        assert isinstance(payload, dict) and payload.get("token"), f"login answered without a token: {payload!r}"
-        self.token = payload["token"]
-        self.agent = payload.get("agent")
-
+class AgentAPI(parley_support.AgentAPI):
     def conversations(self, status: str | None = None) -> list[dict]:
         path = "/api/v1/conversations" + (f"?status={urllib.parse.quote(status)}" if status else "")
         payload = self.expect("GET", path)
@@ -263,7 +115,7 @@ class AgentAPI:
                         return conversation
             if time.monotonic() > deadline:
                 raise APIError(
-                    f"no conversation visible to {ADMIN_EMAIL} holds the visitor's message "
+                    f"no conversation visible to {self.email} holds the visitor's message "
                     f"(id={message_id}, text={text!r}) after {timeout:.0f} s; conversations seen: "
                     f"{[(c['id'], c.get('status'), c.get('lastMessagePreview')) for c in seen.values()]}"
                 )
@@ -285,7 +137,7 @@ class AgentAPI:
 
 @pytest.fixture(scope="session")
 def agent(base_url) -> AgentAPI:
-    api = AgentAPI(base_url)
+    api = AgentAPI(base_url, ADMIN_PASSWORD)
     api.login()
     return api
 
@@ -352,12 +204,11 @@ def pytest_runtest_makereport(item, call):
                 report.sections.append(("browser console", "\n".join(lines) or "(empty)"))
             except Exception as error:
                 report.sections.append(("browser console", f"unavailable: {error!r}"))
-        if _SERVER is not None:
-            report.sections.append(("parleyd output (tail)", _SERVER.logs(tail=LOG_TAIL_LINES)))
+        if BrowserServer.current is not None:
+            BrowserServer.current.attach_logs(report)
     return report
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if _SERVER is not None and exitstatus != 0:
-        terminalreporter.section("parleyd stdout/stderr")
-        terminalreporter.write_line(_SERVER.logs(tail=2000))
+    if BrowserServer.current is not None and exitstatus != 0:
+        BrowserServer.current.write_logs(terminalreporter, tail=2000)

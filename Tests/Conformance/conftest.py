@@ -15,32 +15,29 @@ Environment:
 
 Before the server starts, `parleyd channel add wechat` creates one channel per mode in the same
 data dir (see CHANNEL_SPECS). Only the standard library talks to the server; nothing leaves
-127.0.0.1 (the channels' apiBaseURL points at 127.0.0.1:9, where nothing listens).
+127.0.0.1 (the channels' apiBaseURL points at 127.0.0.1:9, where nothing listens). Running the
+server and the core of the agent API are shared with Tests/Browser in Tests/parley_support.py.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
-import signal
-import socket
 import subprocess
-import tempfile
+import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 
 import pytest
 
 from wechat_wire import APP_ID, APP_SECRET, Channel
 
-ADMIN_EMAIL = "admin@parley.local"
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # Tests/, for parley_support
+
+import parley_support  # noqa: E402
+from parley_support import APIError  # noqa: E402
+
 ADMIN_PASSWORD = "conformance-test-pass"
-STARTUP_TIMEOUT_S = 60.0
 CLI_TIMEOUT_S = 60.0
-LOG_TAIL_LINES = 150
 GREETING = "Welcome! 欢迎关注 Parley"
 
 # One channel per mode, plus a plain one without a greeting. EncodingAESKeys are 43 characters of
@@ -69,32 +66,25 @@ def pytest_collection_modifyitems(config, items):
 
 
 # -------------------------------------------------------------------------------------------------
-# The server
+# The server (see Tests/parley_support.py)
 
 
-class ParleyServer:
+class ConformanceServer(parley_support.ParleyServer):
+    suite = "conformance"
+    admin_password = ADMIN_PASSWORD
+    ready_path = "/ready"
+
     def __init__(self, binary: str):
-        self.binary = binary
-        self.data_dir = tempfile.mkdtemp(prefix="parley-conformance-data-")
-        self.log_dir = tempfile.mkdtemp(prefix="parley-conformance-logs-")
-        self.stdout_path = os.path.join(self.log_dir, "parleyd.stdout.log")
-        self.stderr_path = os.path.join(self.log_dir, "parleyd.stderr.log")
+        super().__init__(binary)
         self.cli_log_path = os.path.join(self.log_dir, "parleyd-cli.log")
-        self.port = _free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.proc: subprocess.Popen | None = None
-        self._stdout = None
-        self._stderr = None
+        self.channels: dict[str, Channel] = {}
 
-    def env(self) -> dict:
-        env = dict(os.environ)
-        env["PARLEY_ADMIN_PASSWORD"] = ADMIN_PASSWORD
-        env["PARLEY_ADMIN_EMAIL"] = ADMIN_EMAIL
-        return env
+    def log_files(self) -> list[tuple[str, str]]:
+        return [("cli", self.cli_log_path)] + super().log_files()
 
-    @property
-    def command(self) -> list[str]:
-        return [self.binary, "serve", "--data-dir", self.data_dir, "--host", "127.0.0.1", "--port", str(self.port)]
+    def prepare(self) -> None:
+        for key, spec in CHANNEL_SPECS.items():
+            self.channels[key] = self.add_wechat_channel(f"Main OA ({key})", spec)
 
     def add_wechat_channel(self, name: str, spec: dict) -> Channel:
         """`parleyd channel add wechat ...` on the same data dir; parses its one JSON line."""
@@ -131,105 +121,13 @@ class ParleyServer:
             aes_key=spec["aes_key"], greeting=spec.get("greeting"),
         )
 
-    def start(self) -> None:
-        self._stdout = open(self.stdout_path, "wb")
-        self._stderr = open(self.stderr_path, "wb")
-        self.proc = subprocess.Popen(
-            self.command, stdout=self._stdout, stderr=self._stderr, stdin=subprocess.DEVNULL, env=self.env()
-        )
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        last_error = "no attempt yet"
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"parleyd exited with status {self.proc.returncode} before /ready answered.\n"
-                    f"command: {' '.join(self.command)}\n{self.logs()}"
-                )
-            try:
-                with urllib.request.urlopen(self.base_url + "/ready", timeout=2) as response:
-                    if response.status == 200:
-                        return
-                    last_error = f"HTTP {response.status}"
-            except urllib.error.HTTPError as error:
-                last_error = f"HTTP {error.code}"
-            except (urllib.error.URLError, OSError) as error:
-                last_error = repr(error)
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(
-            f"parleyd did not answer GET /ready with 200 within {STARTUP_TIMEOUT_S:.0f} s "
-            f"(last: {last_error}).\ncommand: {' '.join(self.command)}\n{self.logs()}"
-        )
 
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-        for handle in (self._stdout, self._stderr):
-            if handle is not None and not handle.closed:
-                handle.close()
-
-    def logs(self, tail: int | None = None) -> str:
-        parts = []
-        for label, path in (("cli", self.cli_log_path), ("stdout", self.stdout_path), ("stderr", self.stderr_path)):
-            try:
-                with open(path, "rb") as handle:
-                    text = handle.read().decode("utf-8", "replace")
-            except OSError as error:
-                text = f"(unreadable: {error})"
-            lines = text.splitlines()
-            if tail is not None and len(lines) > tail:
-                lines = [f"... ({len(lines) - tail} earlier lines in {path})"] + lines[-tail:]
-            parts.append(f"----- parleyd {label} ({path}) -----\n" + ("\n".join(lines) if lines else "(empty)"))
-        if self.proc is not None and self.proc.poll() is not None:
-            parts.append(f"----- parleyd exit status: {self.proc.returncode} -----")
-        return "\n".join(parts)
-
-    def cleanup(self) -> None:
-        shutil.rmtree(self.data_dir, ignore_errors=True)
-        shutil.rmtree(self.log_dir, ignore_errors=True)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-_SERVER: ParleyServer | None = None
 _AGENT = None
-_CHANNELS: dict[str, Channel] = {}
 
 
 @pytest.fixture(scope="session")
 def parley_server(request):
-    global _SERVER
-    binary = os.environ.get("PARLEYD_BIN", "").strip()
-    if not binary:
-        pytest.skip("PARLEYD_BIN is not set")
-    binary = os.path.abspath(binary)
-    if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
-        pytest.fail(f"PARLEYD_BIN={binary} is not an executable file", pytrace=False)
-    server = ParleyServer(binary)
-    _SERVER = server
-    try:
-        for key, spec in CHANNEL_SPECS.items():
-            _CHANNELS[key] = server.add_wechat_channel(f"Main OA ({key})", spec)
-        server.start()
-    except (RuntimeError, subprocess.TimeoutExpired) as error:
-        server.stop()
-        pytest.fail(str(error), pytrace=False)
-    yield server
-    server.stop()
-    if request.session.testsfailed or os.environ.get("PARLEY_KEEP_DATA"):
-        print(f"\nparleyd data dir kept at {server.data_dir}, logs at {server.log_dir}")
-    else:
-        server.cleanup()
-        _SERVER = None
+    yield from ConformanceServer.session(request, skip_reason="PARLEYD_BIN is not set")
 
 
 @pytest.fixture(scope="session")
@@ -239,15 +137,11 @@ def base_url(parley_server) -> str:
 
 @pytest.fixture(scope="session")
 def channels(parley_server) -> dict[str, Channel]:
-    return dict(_CHANNELS)
+    return dict(parley_server.channels)
 
 
 # -------------------------------------------------------------------------------------------------
 # The agent side, over the REST API (stdlib only)
-
-
-class APIError(AssertionError):
-    pass
 
 
 def _list(payload, key: str) -> list:
@@ -268,43 +162,12 @@ def external_id(conversation: dict):
     return None
 
 
-class AgentAPI:
-    def __init__(self, base_url: str):
-        self.base_url = base_url
-        self.token: str | None = None
+class AgentAPI(parley_support.AgentAPI):
+    def __init__(self, base_url: str, password: str):
+        super().__init__(base_url, password)
         self.before_test: set = set()
         self.owners: dict = {}
         self.fallback_used = False
-
-    def request(self, method: str, path: str, body: dict | None = None, auth: bool = True) -> tuple[int, object]:
-        data = None if body is None else json.dumps(body).encode("utf-8")
-        request = urllib.request.Request(self.base_url + path, data=data, method=method)
-        request.add_header("Accept", "application/json")
-        if data is not None:
-            request.add_header("Content-Type", "application/json")
-        if auth and self.token:
-            request.add_header("Authorization", "Bearer " + self.token)
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                status, raw = response.status, response.read()
-        except urllib.error.HTTPError as error:
-            status, raw = error.code, error.read()
-        try:
-            payload = json.loads(raw.decode("utf-8")) if raw else None
-        except ValueError:
-            payload = raw.decode("utf-8", "replace")
-        return status, payload
-
-    def expect(self, method: str, path: str, body: dict | None = None, ok=(200,), auth: bool = True):
-        status, payload = self.request(method, path, body, auth=auth)
-        if status not in ok:
-            raise APIError(f"{method} {path} -> HTTP {status} (expected {', '.join(map(str, ok))}): {payload!r}")
-        return payload
-
-    def login(self) -> None:
-        payload = self.expect("POST", "/api/v1/auth/login", {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}, auth=False)
-        assert isinstance(payload, dict) and payload.get("token"), f"login answered without a token: {payload!r}"
-        self.token = payload["token"]
 
     def conversations(self) -> list[dict]:
         return _list(self.expect("GET", "/api/v1/conversations"), "conversations")
@@ -368,7 +231,7 @@ class AgentAPI:
 @pytest.fixture(scope="session")
 def agent(base_url) -> AgentAPI:
     global _AGENT
-    api = AgentAPI(base_url)
+    api = AgentAPI(base_url, ADMIN_PASSWORD)
     api.login()
     _AGENT = api
     return api
@@ -389,8 +252,8 @@ def _conversations_before_test(request):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
-    if report.failed and report.when == "call" and _SERVER is not None:
-        report.sections.append(("parleyd output (tail)", _SERVER.logs(tail=LOG_TAIL_LINES)))
+    if report.failed and report.when == "call" and ConformanceServer.current is not None:
+        ConformanceServer.current.attach_logs(report)
     return report
 
 
@@ -401,6 +264,5 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             "conversations carry no externalId: followers were matched to the conversations created "
             "during each test instead (see test_conversation_shows_the_followers_openid)"
         )
-    if _SERVER is not None and exitstatus not in (0, 5):
-        terminalreporter.section("parleyd stdout/stderr")
-        terminalreporter.write_line(_SERVER.logs(tail=400))
+    if ConformanceServer.current is not None and exitstatus not in (0, 5):
+        ConformanceServer.current.write_logs(terminalreporter, tail=400)
