@@ -103,6 +103,7 @@ let package = Package(
         .executableTarget(
             name: "parley-bench",
             dependencies: [
+                "WeChatConnector",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -15,9 +15,17 @@ public struct WALCheckpointer: Sendable {
     }
 
     /// One passive checkpoint; returns when the copied pages are synced to the database file.
-    public func checkpoint() async throws {
-        try await connection.writeWithoutTransaction { db in
-            try db.checkpoint(.passive)
+    /// Returns `false`, without error, when another connection was checkpointing at that moment
+    /// (SQLite answers BUSY rather than waiting): the next round catches up.
+    @discardableResult
+    public func checkpoint() async throws -> Bool {
+        do {
+            try await connection.writeWithoutTransaction { db in
+                try db.checkpoint(.passive)
+            }
+            return true
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+            return false
         }
     }
 }

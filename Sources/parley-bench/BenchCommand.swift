@@ -1,6 +1,7 @@
 import ArgumentParser
 import NIOCore
 import NIOPosix
+import WeChatConnector
 
 @main
 struct BenchCommand: AsyncParsableCommand {
@@ -10,7 +11,8 @@ struct BenchCommand: AsyncParsableCommand {
         discussion: """
             Keeps N HTTP/1.1 keep-alive connections busy with one request in flight each, measures only \
             after the warmup, prints a table and a final `RESULT {json}` line, and exits non-zero if more \
-            than 1% of requests in any phase failed.
+            than 1% of requests in any phase failed. WeChat callbacks count as ok only when answered \
+            200 with the body `success`.
             """
     )
 
@@ -29,11 +31,28 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Seconds per phase before measuring starts.")
     var warmup: Double = 2
 
-    @Option(help: "ingest, health, or both (health first, then ingest).")
+    @Option(
+        help: """
+            health, ingest, both (health, ingest), wechat (wechat-plain, wechat-safe), wechat-plain, \
+            wechat-safe, or all (health, ingest, wechat-plain, wechat-safe).
+            """
+    )
     var mode = BenchMode.both
 
     @Option(help: "Event-loop threads. 1 leaves the most CPU to a server sharing the machine.")
     var threads = 1
+
+    @Option(help: "WeChat channel id (as printed by `parleyd channel add wechat`); required for the wechat phases.")
+    var wechatChannel: String?
+
+    @Option(help: "The WeChat channel's token credential; required for the wechat phases.")
+    var wechatToken: String?
+
+    @Option(help: "The WeChat channel's 43-character encodingAESKey; required for wechat-safe.")
+    var wechatAesKey: String?
+
+    @Option(help: "The WeChat channel's appId (sealed into every encrypted message); required for wechat-safe.")
+    var wechatAppId: String?
 
     func validate() throws {
         do {
@@ -46,6 +65,31 @@ struct BenchCommand: AsyncParsableCommand {
         guard warmup >= 0, warmup <= 600 else { throw ValidationError("--warmup must be 0…600 seconds") }
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be 1…64") }
         if let channel, channel.isEmpty { throw ValidationError("--channel must not be empty") }
+        if mode.phases.contains(where: \.isWeChat) {
+            _ = try required(wechatChannel, "--wechat-channel", "the id printed by `parleyd channel add wechat`")
+            _ = try required(wechatToken, "--wechat-token", "the channel's token credential")
+        }
+        _ = try makeWeChatCipher()
+    }
+
+    /// The value of a WeChat option the selected mode needs, or a message naming the option.
+    private func required(_ value: String?, _ option: String, _ what: String) throws -> String {
+        guard let value, !value.isEmpty else {
+            throw ValidationError("\(option) is required for --mode \(mode.rawValue) (\(what))")
+        }
+        return value
+    }
+
+    /// The safe-mode cipher when the wechat-safe phase is selected, nil otherwise.
+    private func makeWeChatCipher() throws -> WeChatCipher? {
+        guard mode.phases.contains(.wechatSafe) else { return nil }
+        let key = try required(wechatAesKey, "--wechat-aes-key", "the channel's 43-character encodingAESKey")
+        let appID = try required(wechatAppId, "--wechat-app-id", "the channel's appId credential")
+        do {
+            return try WeChatCipher(encodingAESKey: key, appID: appID)
+        } catch {
+            throw ValidationError("--wechat-aes-key: \(error.description)")
+        }
     }
 
     func run() async throws {
@@ -73,7 +117,8 @@ struct BenchCommand: AsyncParsableCommand {
         target: Target, group: MultiThreadedEventLoopGroup
     ) async -> (results: [PhaseResult], summary: BenchReport) {
         let loops = Array(group.makeIterator())
-        let hex = String(UInt32.random(in: .min ... .max), radix: 16)
+        let runNumber = UInt32.random(in: .min ... .max)
+        let hex = String(runNumber, radix: 16)
         let runID = String(repeating: "0", count: 8 - hex.count) + hex
         var channelID = channel
         var results: [PhaseResult] = []
@@ -92,8 +137,19 @@ struct BenchCommand: AsyncParsableCommand {
                 warmup: .nanoseconds(Int64(warmup * 1e9)),
                 duration: .nanoseconds(Int64(duration * 1e9))
             )
+            // `validate()` has checked these are present whenever a wechat phase is selected.
+            var wechat: WeChatJob?
+            if let wechatChannel, let wechatToken {
+                wechat = WeChatJob(
+                    channelID: wechatChannel, token: wechatToken, cipher: try makeWeChatCipher(),
+                    msgIDBase: WeChatMsgID.base(runNumber: runNumber)
+                )
+            }
             for kind in mode.phases {
-                let job = PhaseJob(kind: kind, hostHeader: target.hostHeader, channelID: channelID ?? "", runID: runID)
+                let job = PhaseJob(
+                    kind: kind, hostHeader: target.hostHeader, channelID: channelID ?? "", runID: runID,
+                    connections: connections, wechat: kind.isWeChat ? wechat : nil
+                )
                 results.append(try await runner.run(job))
             }
         } catch {
@@ -110,7 +166,8 @@ struct BenchCommand: AsyncParsableCommand {
         }
         let passed = failure == nil && results.allSatisfy { $0.snapshot.errorRate <= BenchReport.maxErrorRate }
         let summary = BenchReport(
-            url: url, channel: mode.phases.contains(.ingest) ? channelID : nil, runId: runID, mode: mode.rawValue,
+            url: url, channel: mode.phases.contains(.ingest) ? channelID : nil,
+            wechatChannel: mode.phases.contains(where: \.isWeChat) ? wechatChannel : nil, runId: runID, mode: mode.rawValue,
             connections: connections, threads: threads, warmupSeconds: warmup, durationSeconds: duration,
             phases: phases, ingestToHealthRatio: ratio, error: failure, passed: passed
         )

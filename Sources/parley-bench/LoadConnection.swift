@@ -1,9 +1,11 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 
 /// One benchmark connection: connects, (for ingest) opens its own visitor session, then keeps exactly
-/// one request in flight until the phase ends. Lives on a single event loop and is only touched from it,
-/// which is why it is a plain class with no locks.
+/// one request in flight until the phase ends (for the WeChat phases it plays one follower sending
+/// callbacks). Lives on a single event loop and is only touched from it, which is why it is a plain
+/// class with no locks.
 ///
 /// If the server drops the connection mid-phase, that counts as an error and the connection is
 /// re-established (keeping its visitor token and sequence number), so one hiccup does not silently
@@ -29,6 +31,11 @@ final class LoadConnection: ExchangeSink {
     private var token: String?
     private var ingestTemplate: IngestRequestTemplate?
     private let healthRequest: ByteBuffer
+    private var wechatTemplate: WeChatCallbackTemplate?
+    /// Safe mode only: the plaintext document before encryption, and the random-prefix source.
+    private var wechatScratch = ByteBuffer()
+    private var wechatPrefix = [UInt8](repeating: 0, count: 16)
+    private var random = SplitMix64(seed: UInt64.random(in: .min ... .max))
     /// Reused for every ingest request. By the time the next request is built the previous write has
     /// completed and released its reference, so `clear()` keeps the same storage: no allocation per
     /// request.
@@ -47,13 +54,23 @@ final class LoadConnection: ExchangeSink {
         self.stats = stats
         self.finished = loop.makePromise()
         self.healthRequest = RequestBytes.get(path: "/health", host: job.hostHeader)
-        requestBuffer.reserveCapacity(512)
+        requestBuffer.reserveCapacity(job.kind == .wechatSafe ? 1024 : 512)
+        if job.kind.isWeChat, let wechat = job.wechat {
+            // Fixed for the connection, like one WeChat delivery attempt; only the message varies.
+            wechatTemplate = WeChatCallbackTemplate(
+                channelID: wechat.channelID, host: job.hostHeader, token: wechat.token, runID: job.runID,
+                connection: index, timestamp: String(Int64(Date().timeIntervalSince1970)),
+                nonce: String(UInt32.random(in: 100_000_000...UInt32.max))
+            )
+            wechatScratch.reserveCapacity(512)
+        }
     }
 
     // MARK: Driven by LoopWorker
 
-    /// Connects and, for ingest, obtains a visitor token. Fails with a readable reason; the phase is
-    /// aborted in that case because a benchmark with missing connections measures the wrong thing.
+    /// Connects and, for ingest, obtains a visitor token (WeChat callbacks need no session). Fails with a
+    /// readable reason; the phase is aborted in that case because a benchmark with missing connections
+    /// measures the wrong thing.
     func prepare() -> EventLoopFuture<Void> {
         let promise = loop.makePromise(of: Void.self)
         readyPromise = promise
@@ -117,7 +134,8 @@ final class LoadConnection: ExchangeSink {
     }
 
     func wantsBody(status: HTTPResponseStatus) -> Bool {
-        stage == .settingUp || (status != .ok && stats.wantsSamples)
+        // WeChat answers are only right if the body is `success`, so those bodies (7 bytes) are kept.
+        stage == .settingUp || job.kind.isWeChat || (status != .ok && stats.wantsSamples)
     }
 
     func responseCompleted(status: HTTPResponseStatus, keepAlive: Bool, body: ByteBuffer?) {
@@ -127,24 +145,15 @@ final class LoadConnection: ExchangeSink {
         case .settingUp:
             sessionOpened(status: status, body: body)
         case .running:
+            let succeeded = status == .ok && (!job.kind.isWeChat || WeChatCallbackTemplate.isSuccess(body))
             if now >= window.warmupEnd && now < window.end {
-                if status == .ok {
+                if succeeded {
                     stats.recordSuccess(latencyNanos: now &- sentAt)
                 } else {
-                    stats.recordFailure(
-                        kind: "HTTP \(status.code)",
-                        detail: PhaseStats.describe(status: status, body: body),
-                        inWindow: true,
-                        gotResponse: true
-                    )
+                    recordFailedResponse(status: status, body: body, inWindow: true)
                 }
-            } else if status != .ok && now < window.warmupEnd {
-                stats.recordFailure(
-                    kind: "HTTP \(status.code)",
-                    detail: PhaseStats.describe(status: status, body: body),
-                    inWindow: false,
-                    gotResponse: true
-                )
+            } else if !succeeded && now < window.warmupEnd {
+                recordFailedResponse(status: status, body: body, inWindow: false)
             }
             if now >= window.end {
                 finish()
@@ -204,7 +213,38 @@ final class LoadConnection: ExchangeSink {
             ingestTemplate!.write(seq: seq, into: &requestBuffer)
             sentAt = NIODeadline.now().uptimeNanoseconds
             exchange.send(head: RequestBytes.postHead, bytes: requestBuffer)
+        case .wechatPlain:
+            requestBuffer.clear()
+            wechatTemplate!.writePlain(seq: seq, msgID: wechatMsgID(), into: &requestBuffer)
+            sentAt = NIODeadline.now().uptimeNanoseconds
+            exchange.send(head: RequestBytes.postHead, bytes: requestBuffer)
+        case .wechatSafe:
+            requestBuffer.clear()
+            random.fill(&wechatPrefix)
+            wechatTemplate!.writeSafe(
+                seq: seq, msgID: wechatMsgID(), cipher: job.wechat!.cipher!, prefix: wechatPrefix,
+                scratch: &wechatScratch, into: &requestBuffer
+            )
+            // The clock starts after encryption: latency is the server's, not this client's AES work.
+            sentAt = NIODeadline.now().uptimeNanoseconds
+            exchange.send(head: RequestBytes.postHead, bytes: requestBuffer)
         }
+    }
+
+    private func wechatMsgID() -> UInt64 {
+        WeChatMsgID.make(
+            base: job.wechat!.msgIDBase, kind: job.kind, connection: index, connections: job.connections, seq: seq
+        )
+    }
+
+    /// A non-200, or (for WeChat) a 200 whose body is not `success`.
+    private func recordFailedResponse(status: HTTPResponseStatus, body: ByteBuffer?, inWindow: Bool) {
+        stats.recordFailure(
+            kind: status == .ok ? "HTTP 200 without success" : "HTTP \(status.code)",
+            detail: PhaseStats.describe(status: status, body: body),
+            inWindow: inWindow,
+            gotResponse: true
+        )
     }
 
     private func sessionOpened(status: HTTPResponseStatus, body: ByteBuffer?) {

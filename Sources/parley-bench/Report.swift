@@ -30,6 +30,8 @@ struct BenchReport: Encodable {
 
     let url: String
     let channel: String?
+    /// The WeChat channel, when a wechat phase ran.
+    let wechatChannel: String?
     let runId: String
     let mode: String
     let connections: Int
@@ -90,7 +92,8 @@ enum ReportTable {
     static func render(_ results: [PhaseResult], report: BenchReport) -> String {
         var lines: [String] = []
         lines.append(
-            "parley-bench \(report.url)  channel=\(report.channel ?? "-")  connections=\(report.connections)  "
+            "parley-bench \(report.url)  channel=\(report.channel ?? "-")  "
+                + (report.wechatChannel.map { "wechat=\($0)  " } ?? "") + "connections=\(report.connections)  "
                 + "threads=\(report.threads)  warmup=\(format(report.warmupSeconds))s  duration=\(format(report.durationSeconds))s"
         )
         let header = ["phase", "requests", "ok", "errors", "err%", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms"]
