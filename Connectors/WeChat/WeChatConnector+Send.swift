@@ -47,7 +47,8 @@ extension WeChatConnector {
                 outcome = await call("/cgi-bin/message/custom/send", body, transport)
                 guard case .sent = outcome else { break }
             }
-            // WeChat answers these with no id; a template's msgid alone is worth keeping.
+            // WeChat's own verdict that the window has closed (our clock or its count differ):
+            // the template still reaches the follower.
             if case .failed(let reason) = outcome, reason.hasPrefix("45015"), let id = configuration.templateID {
                 return await call("/cgi-bin/message/template/send", templateBody(delivery, templateID: id), transport)
             }
