@@ -22,7 +22,7 @@ extension ChannelPolicy {
             return ChannelPolicy(
                 replyWindow: nil, outsideWindow: .push, idleTimeout: 60 * minute,
                 textLimit: .characters(4_096), outboundContent: rich.union([.location, .sticker]),
-                sendsPerSecond: 30
+                sendsPerSecond: 30, sendsPerSecondPerChat: 1
             )
         case .whatsapp:
             return ChannelPolicy(

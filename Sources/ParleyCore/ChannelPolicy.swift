@@ -21,6 +21,8 @@ public struct ChannelPolicy: Sendable, Equatable, Codable {
     public var outboundContent: Set<ContentKind>
     /// Sends per second the platform tolerates for one account, `nil` when not documented.
     public var sendsPerSecond: Double?
+    /// Sends per second to one chat, where the platform limits that separately (Telegram ~1/s).
+    public var sendsPerSecondPerChat: Double?
 
     public init(
         replyWindow: TimeInterval?,
@@ -30,7 +32,8 @@ public struct ChannelPolicy: Sendable, Equatable, Codable {
         reopenWindow: TimeInterval = 30 * 60,
         textLimit: TextLimit,
         outboundContent: Set<ContentKind>,
-        sendsPerSecond: Double? = nil
+        sendsPerSecond: Double? = nil,
+        sendsPerSecondPerChat: Double? = nil
     ) {
         self.replyWindow = replyWindow
         self.sendsPerWindow = sendsPerWindow
@@ -40,6 +43,7 @@ public struct ChannelPolicy: Sendable, Equatable, Codable {
         self.textLimit = textLimit
         self.outboundContent = outboundContent
         self.sendsPerSecond = sendsPerSecond
+        self.sendsPerSecondPerChat = sendsPerSecondPerChat
     }
 }
 

@@ -18,6 +18,7 @@ public final class Dispatcher: Service {
     private let metrics: GatewayMetrics
     private let logger: Logger
     private let wakeSignal = WakeSignal()
+    private let limiter = SendRateLimiter()
     private let batchSize: Int
     /// How long a claimed row stays ours before another pass may take it again (a crashed send).
     private let lease: TimeInterval = 120
@@ -88,6 +89,13 @@ public final class Dispatcher: Service {
         let outcome: SendOutcome
         do {
             let connector = try await registry.connector(for: item.channelID)
+            let wait = await limiter.reserve(
+                channel: item.channelID, chat: item.delivery.recipient, policy: connector.policy, now: clock.now()
+            )
+            if wait > 0 {
+                await postpone(item, by: wait)
+                return
+            }
             outcome = await connector.send(item.delivery, transport: transport)
         } catch GatewayError.channelNotFound {
             outcome = .failed(reason: "the channel \(item.channelID) is no longer configured")
@@ -95,6 +103,16 @@ public final class Dispatcher: Service {
             outcome = .retryLater(reason: String(describing: error), after: nil)
         }
         await record(outcome, for: item)
+    }
+
+    private func postpone(_ item: OutboxItem, by wait: TimeInterval) async {
+        do {
+            try await outbox.postpone(item, until: clock.now().addingTimeInterval(wait), now: clock.now())
+            metrics.outboundThrottled.increment()
+        } catch {
+            // The row keeps its lease and is claimed again after it runs out: nothing is lost.
+            logger.error("cannot postpone a throttled send", metadata: ["message": "\(item.delivery.messageID)", "error": "\(error)"])
+        }
     }
 
     private func record(_ outcome: SendOutcome, for item: OutboxItem) async {

@@ -10,6 +10,8 @@ public struct GatewayMetrics: Sendable {
     let ingestBatches: Counter
     let outboundSent: Counter
     let outboundRetried: Counter
+    /// Sends held back to stay under a platform's rate limit.
+    let outboundThrottled: Counter
     let outboundDeadLettered: Counter
 
     public init(factory: any MetricsFactory) {
@@ -20,6 +22,7 @@ public struct GatewayMetrics: Sendable {
         ingestBatches = Counter(label: "parley_ingest_commits_total", factory: factory)
         outboundSent = Counter(label: "parley_outbound_total", dimensions: [("result", "sent")], factory: factory)
         outboundRetried = Counter(label: "parley_outbound_total", dimensions: [("result", "retry")], factory: factory)
+        outboundThrottled = Counter(label: "parley_outbound_total", dimensions: [("result", "throttled")], factory: factory)
         outboundDeadLettered = Counter(label: "parley_outbound_total", dimensions: [("result", "dead_letter")], factory: factory)
     }
 

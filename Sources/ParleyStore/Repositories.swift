@@ -55,6 +55,8 @@ public protocol OutboxRepository: Sendable {
     func releaseClaims() async throws
     func markSent(_ item: OutboxItem, platformMessageID: String?, at time: Date) async throws -> Message
     func scheduleRetry(_ item: OutboxItem, at next: Date, error: String, now: Date) async throws
+    /// Puts a claimed row back until `next` without counting an attempt (rate limiting).
+    func postpone(_ item: OutboxItem, until next: Date, now: Date) async throws
     func deadLetter(_ item: OutboxItem, reason: String, at time: Date) async throws -> Message
     /// When the earliest pending row becomes due, `nil` when none is pending.
     func nextDueDate() async throws -> Date?

@@ -52,6 +52,15 @@ extension SQLiteStore: OutboxRepository {
         }
     }
 
+    public func postpone(_ item: OutboxItem, until next: Date, now: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET state = 'pending', next_attempt_at = ?, lease_until = NULL, updated_at = ? WHERE id = ?",
+                arguments: [next.timeIntervalSince1970, now.timeIntervalSince1970, item.id]
+            )
+        }
+    }
+
     public func scheduleRetry(_ item: OutboxItem, at next: Date, error: String, now: Date) async throws {
         try await pool.write { db in
             try db.execute(

@@ -103,4 +103,24 @@ struct DispatcherTests {
         #expect(policy.delay(afterAttempts: 10, retryAfter: nil) == nil)
         #expect(policy.delay(afterAttempts: 1, retryAfter: 30) == 30)
     }
+
+    /// Telegram allows about one message a second to a chat (short bursts tolerated): a burst of
+    /// replies goes out three at once, then one a second, none lost and none counted as failed.
+    @Test func repliesToOneChatArePacedAtThePlatformsRate() async throws {
+        let transport = ScriptedTransport([], then: .accept)
+        let harness = try TestGateway(transport: transport)
+        defer { harness.removeFiles() }
+        let (conversation, _) = try await conversationWithReplies(harness, ["1", "2", "3", "4", "5"])
+        for _ in 0..<8 { await harness.gateway.dispatcher.drainDue() }
+        #expect(await transport.requests.count == 3, "the burst")
+        harness.clock.advance(by: 1)
+        for _ in 0..<3 { await harness.gateway.dispatcher.drainDue() }
+        #expect(await transport.requests.count == 4)
+        harness.clock.advance(by: 1)
+        for _ in 0..<3 { await harness.gateway.dispatcher.drainDue() }
+        let bodies = await transport.requests.map { String(decoding: $0.body, as: UTF8.self) }
+        #expect(bodies == (1...5).map { #"{"text":"\#($0)","to":"alice"}"# })
+        let outbound = try await harness.store.messages(in: conversation.id, before: nil, limit: 10).filter { $0.direction == .outbound }
+        #expect(outbound.map(\.status) == Array(repeating: .sent, count: 5))
+    }
 }
