@@ -66,7 +66,7 @@ public struct Gateway: Sendable {
         }
     }
 
-    private func ingest(_ events: [InboundEvent], connector: any ChannelConnector) async throws(GatewayError) -> [IngestReceipt] {
+    func ingest(_ events: [InboundEvent], connector: any ChannelConnector) async throws(GatewayError) -> [IngestReceipt] {
         let channel = connector.channel
         let downloader = connector as? any MediaDownloadingConnector
         let now = clock.now()

@@ -21,6 +21,15 @@ public enum ParleyMigrations {
                 CREATE INDEX media_downloads_due ON media_downloads(state, next_attempt_at);
                 """)
         }
+        migrator.registerMigration("0004_poll_cursors") { db in
+            try db.execute(sql: """
+                CREATE TABLE poll_cursors (
+                    channel_id TEXT PRIMARY KEY REFERENCES channels(id),
+                    cursor TEXT NOT NULL,
+                    updated_at REAL NOT NULL
+                )
+                """)
+        }
         return migrator
     }
 

@@ -6,6 +6,9 @@ public protocol ChannelRepository: Sendable {
     func insertChannel(_ channel: Channel, sealedCredentials: [UInt8], at time: Date) async throws
     func channels() async throws -> [Channel]
     func channel(_ id: ChannelID) async throws -> StoredChannel?
+    /// Where polling of the channel resumes (Telegram: the next update_id), if it ever polled.
+    func pollCursor(_ id: ChannelID) async throws -> String?
+    func savePollCursor(_ cursor: String, for id: ChannelID, at time: Date) async throws
 }
 
 /// Agents, their password hashes and their API tokens (stored as digests only).

@@ -26,6 +26,24 @@ extension SQLiteStore: ChannelRepository {
         }
     }
 
+    public func pollCursor(_ id: ChannelID) async throws -> String? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT cursor FROM poll_cursors WHERE channel_id = ?", arguments: [id.rawValue])
+        }
+    }
+
+    public func savePollCursor(_ cursor: String, for id: ChannelID, at time: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO poll_cursors (channel_id, cursor, updated_at) VALUES (?, ?, ?)
+                    ON CONFLICT(channel_id) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at
+                    """,
+                arguments: [id.rawValue, cursor, time.timeIntervalSince1970]
+            )
+        }
+    }
+
     private static func storedChannel(_ row: Row) -> StoredChannel? {
         guard let kind = ChannelKind(rawValue: row["kind"]) else { return nil }
         let settingsText: String = row["settings"]

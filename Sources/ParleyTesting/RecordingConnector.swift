@@ -22,7 +22,7 @@ public struct RecordingConnector: ChannelConnector {
         guard ConstantTime.equals(request.header("X-Test-Secret") ?? "", secret) else { throw .unauthorized("bad secret") }
     }
 
-    private struct Inbound: Decodable {
+    fileprivate struct Inbound: Decodable {
         var from: String
         var id: String
         var text: String
@@ -55,6 +55,35 @@ public struct RecordingConnector: ChannelConnector {
             }
         } catch {
             return .retryLater(reason: "\(error)", after: nil)
+        }
+    }
+}
+
+/// With `mode=polling`, the recording platform also serves `GET {apiBaseURL}/updates?after=<cursor>`
+/// answering `{"updates": [{from, id, text}], "next": "<cursor>"}`, for testing the poller.
+extension RecordingConnector: PollingConnector {
+    public var pollsForUpdates: Bool { channel.settings["mode"] == "polling" }
+
+    private struct Page: Decodable {
+        var updates: [Inbound]
+        var next: String
+    }
+
+    public func poll(after cursor: String?, wait: Int, transport: any HTTPTransport) async -> PollResult {
+        let base = channel.settings["apiBaseURL"] ?? "http://127.0.0.1:9"
+        let url = base + "/updates" + (cursor.map { "?after=\($0)" } ?? "")
+        do {
+            let response = try await transport.execute(TransportRequest(method: "GET", url: url))
+            guard response.status == 200 else { return .retryLater(reason: "platform error \(response.status)") }
+            guard let page = try? JSONDecoder().decode(Page.self, from: Data(response.body)) else {
+                return .failed(reason: "unreadable page")
+            }
+            let events = page.updates.map {
+                InboundEvent.message(InboundMessage(externalUserID: $0.from, platformMessageID: $0.id, content: .text($0.text), sentAt: Date()))
+            }
+            return .updates(events, next: page.next)
+        } catch {
+            return .retryLater(reason: "\(error)")
         }
     }
 }

@@ -1,10 +1,12 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import ParleyCore
+import ParleyHTTP
 
 struct ChannelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "channel", abstract: "Manage channels.", subcommands: [Add.self, List.self]
+        commandName: "channel", abstract: "Manage channels.", subcommands: [Add.self, List.self, Connect.self]
     )
 
     /// What listings show of a channel: never its credentials.
@@ -57,6 +59,45 @@ struct ChannelCommand: AsyncParsableCommand {
                 result[String(value[..<equals])] = String(value[value.index(after: equals)...])
             }
             return result
+        }
+    }
+
+    /// Tells the platform where to deliver the channel's webhooks (Telegram `setWebhook` with the
+    /// channel's secret token), on the gateway's public URL.
+    struct Connect: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "connect", abstract: "Register the channel's webhook URL with its platform (Telegram)."
+        )
+
+        @OptionGroup var options: CommonOptions
+        @Argument(help: "The channel id (ch_…).") var id: String
+
+        func run() async throws {
+            let settings = try Settings(options)
+            let runtime = try Runtime(settings)
+            guard let stored = try await runtime.store.channel(ChannelID(id)) else {
+                throw ValidationError("id: no channel \(id)")
+            }
+            guard let build = Runtime.connectors[stored.channel.kind] else {
+                throw ValidationError("id: this build has no \(stored.channel.kind.rawValue) connector")
+            }
+            let connector = try build(stored.channel, try runtime.vault.open(stored.sealedCredentials))
+            guard let registering = connector as? any WebhookRegisteringConnector else {
+                throw ValidationError("id: \(stored.channel.kind.rawValue) webhooks are configured in the platform's console, not by parleyd")
+            }
+            let url = settings.publicURL + stored.channel.webhookPath
+            let client = HTTPClient(eventLoopGroupProvider: .singleton)
+            let outcome: Result<String, ConnectorError>
+            do {
+                outcome = .success(try await registering.registerWebhook(url: url, transport: AsyncHTTPTransport(client: client)))
+            } catch {
+                outcome = .failure(error)
+            }
+            try await client.shutdown()
+            switch outcome {
+            case .success(let answer): print("\(stored.channel.kind.rawValue) will deliver to \(url): \(answer)")
+            case .failure(let error): throw ValidationError("the platform refused \(url): \(error.reason)")
+            }
         }
     }
 

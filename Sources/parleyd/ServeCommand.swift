@@ -30,9 +30,10 @@ struct ServeCommand: AsyncParsableCommand {
 
         let registry = PrometheusCollectorRegistry()
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        let transport = AsyncHTTPTransport(client: httpClient)
         let gateway = Gateway.assemble(
             store: runtime.store, vault: runtime.vault, connectors: Runtime.connectors,
-            transport: AsyncHTTPTransport(client: httpClient),
+            transport: transport,
             metricsFactory: PrometheusMetricsFactory(registry: registry), logger: logger,
             publicBaseURL: settings.publicURL
         )
@@ -40,7 +41,11 @@ struct ServeCommand: AsyncParsableCommand {
         let app = try buildApplication(
             configuration: HTTPConfiguration(host: settings.host, port: settings.port, demoChannelID: webChat.id),
             gateway: gateway, metricsRegistry: registry,
-            services: [CheckpointService(checkpointer: try runtime.store.makeCheckpointer(), logger: logger)], logger: logger
+            services: [
+                CheckpointService(checkpointer: try runtime.store.makeCheckpointer(), logger: logger),
+                UpdatePoller(gateway: gateway, transport: transport),
+            ],
+            logger: logger
         ) { port in
             let local = "http://\(settings.host.contains(":") ? "[\(settings.host)]" : settings.host):\(port)"
             Console.line("""
