@@ -72,6 +72,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "LineConnector",
+            dependencies: ["ParleyCore", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Connectors/Line",
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "TelegramConnector", dependencies: ["ParleyCore"], path: "Connectors/Telegram", swiftSettings: swiftSettings),
+        .target(
             name: "WebChatConnector",
             dependencies: ["ParleyCore", .product(name: "Crypto", package: "swift-crypto")],
             path: "Connectors/WebChat",
@@ -80,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "parleyd",
             dependencies: [
-                "ParleyHTTP", "WebChatConnector", "WeChatConnector",
+                "ParleyHTTP", "WebChatConnector", "WeChatConnector", "LineConnector", "TelegramConnector",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -93,7 +100,7 @@ let package = Package(
         .target(
             name: "ParleyTesting",
             dependencies: [
-                "ParleyCore", "ParleyStore", "ParleyGateway", "ParleyHTTP", "WebChatConnector", "WeChatConnector",
+                "ParleyCore", "ParleyStore", "ParleyGateway", "ParleyHTTP", "WebChatConnector", "WeChatConnector", "LineConnector",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -121,6 +128,16 @@ let package = Package(
         .testTarget(
             name: "WeChatConnectorTests",
             dependencies: ["WeChatConnector", "ParleyTesting", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LineConnectorTests",
+            dependencies: ["LineConnector", "ParleyTesting", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TelegramConnectorTests",
+            dependencies: ["TelegramConnector", "ParleyTesting", .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "WebChatConnectorTests", dependencies: ["WebChatConnector", "ParleyTesting"], swiftSettings: swiftSettings),

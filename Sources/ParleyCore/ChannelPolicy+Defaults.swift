@@ -38,7 +38,7 @@ extension ChannelPolicy {
         case .line:
             return ChannelPolicy(
                 replyWindow: nil, outsideWindow: .push, idleTimeout: 60 * minute,
-                textLimit: .characters(5_000), outboundContent: rich.union([.location, .sticker]),
+                textLimit: .characters(5_000), outboundContent: [.text, .image, .location, .sticker],
                 sendsPerSecond: 2_000
             )
         case .sms:

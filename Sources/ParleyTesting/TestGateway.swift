@@ -4,6 +4,7 @@ import ParleyCore
 import ParleyGateway
 import ParleyStore
 import Prometheus
+import LineConnector
 import WeChatConnector
 import WebChatConnector
 
@@ -21,7 +22,8 @@ public struct TestGateway: Sendable {
     public init(
         transport: any HTTPTransport = ScriptedTransport([]),
         retry: RetryPolicy = RetryPolicy(initialDelay: 1, maximumDelay: 60, maximumAttempts: 5, jitter: 0),
-        clock: SettableClock = SettableClock()
+        clock: SettableClock = SettableClock(),
+        connectors extra: [ChannelKind: ConnectorBuilder] = [:]
     ) throws {
         let (pool, directory) = try ParleyDatabase.temporary()
         store = SQLiteStore(pool: pool)
@@ -32,13 +34,14 @@ public struct TestGateway: Sendable {
         var logger = Logger(label: "test")
         // PARLEY_TEST_LOG=debug shows the gateway's log while a test runs.
         logger.logLevel = ProcessInfo.processInfo.environment["PARLEY_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
+        let connectors: [ChannelKind: ConnectorBuilder] = [
+            .webchat: { channel, credentials in try WebChatConnector(channel: channel, credentials: credentials) },
+            .telegram: { channel, credentials in RecordingConnector(channel: channel, credentials: credentials) },
+            .wechat: { channel, credentials in try WeChatConnector(channel: channel, credentials: credentials, now: { clock.now() }) },
+            .line: { channel, credentials in try LineConnector(channel: channel, credentials: credentials, now: { clock.now() }) },
+        ]
         gateway = Gateway.assemble(
-            store: store, vault: vault,
-            connectors: [
-                .webchat: { channel, credentials in try WebChatConnector(channel: channel, credentials: credentials) },
-                .telegram: { channel, credentials in RecordingConnector(channel: channel, credentials: credentials) },
-                .wechat: { channel, credentials in try WeChatConnector(channel: channel, credentials: credentials, now: { clock.now() }) },
-            ],
+            store: store, vault: vault, connectors: connectors.merging(extra) { $1 },
             transport: transport, metricsFactory: PrometheusMetricsFactory(registry: registry), logger: logger,
             publicBaseURL: "https://parley.example", clock: clock, retry: retry, passwords: PasswordHasher(rounds: 1_000)
         )

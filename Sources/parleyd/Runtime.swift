@@ -2,6 +2,8 @@ import Foundation
 import ParleyCore
 import ParleyGateway
 import ParleyStore
+import LineConnector
+import TelegramConnector
 import WeChatConnector
 import WebChatConnector
 
@@ -31,5 +33,7 @@ struct Runtime {
     static let connectors: [ChannelKind: ConnectorBuilder] = [
         .webchat: { channel, credentials in try WebChatConnector(channel: channel, credentials: credentials) },
         .wechat: { channel, credentials in try WeChatConnector(channel: channel, credentials: credentials) },
+        .line: { channel, credentials in try LineConnector(channel: channel, credentials: credentials) },
+        .telegram: { channel, credentials in try TelegramConnector(channel: channel, credentials: credentials) },
     ]
 }
