@@ -42,10 +42,12 @@ public struct OutboundDelivery: Sendable, Equatable {
     public var lastCustomerMessageAt: Date?
     /// Replies already delivered since then, for platforms that cap them (WeChat: 5 per 48 h).
     public var sendsSinceCustomerMessage: Int
+    /// The customer opted out of messages on this channel (SMS `STOP`).
+    public var recipientOptedOut: Bool
 
     public init(
         messageID: MessageID, conversationID: ConversationID, recipient: String, content: MessageContent,
-        attempt: Int, lastCustomerMessageAt: Date?, sendsSinceCustomerMessage: Int = 0
+        attempt: Int, lastCustomerMessageAt: Date?, sendsSinceCustomerMessage: Int = 0, recipientOptedOut: Bool = false
     ) {
         self.messageID = messageID
         self.conversationID = conversationID
@@ -54,6 +56,7 @@ public struct OutboundDelivery: Sendable, Equatable {
         self.attempt = attempt
         self.lastCustomerMessageAt = lastCustomerMessageAt
         self.sendsSinceCustomerMessage = sendsSinceCustomerMessage
+        self.recipientOptedOut = recipientOptedOut
     }
 }
 

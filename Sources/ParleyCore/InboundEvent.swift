@@ -5,6 +5,9 @@ public enum InboundEvent: Sendable, Equatable {
     case message(InboundMessage)
     /// A platform receipt for one of our outbound messages (delivered, read, failed).
     case deliveryReceipt(platformMessageID: String, status: DeliveryStatus, at: Date)
+    /// The customer asked to receive nothing more (SMS `STOP`), or to receive messages again
+    /// (`START`). Sends to an opted-out customer fail with the reason instead of reaching them.
+    case optOut(externalUserID: String, optedOut: Bool)
 }
 
 /// A customer's message as the connector decoded it.

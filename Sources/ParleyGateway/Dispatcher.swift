@@ -85,7 +85,13 @@ public final class Dispatcher: Service {
         return min(longestSleep, .milliseconds(Int64(seconds * 1_000) + 1))
     }
 
+    public static let optedOutReason = "the customer opted out of messages on this channel (replied STOP); they must opt back in (START) first"
+
     private func deliver(_ item: OutboxItem) async {
+        if item.delivery.recipientOptedOut {
+            await record(.failed(reason: Self.optedOutReason), for: item)
+            return
+        }
         let outcome: SendOutcome
         do {
             let connector = try await registry.connector(for: item.channelID)

@@ -73,6 +73,7 @@ public struct Gateway: Sendable {
         let reopenWindow = channel.policy.reopenWindow
         var items: [IngestItem] = []
         var receiptsToApply: [(String, DeliveryStatus)] = []
+        var optOuts: [(String, Bool)] = []
         for event in events {
             switch event {
             case .message(let message):
@@ -82,6 +83,8 @@ public struct Gateway: Sendable {
                 ))
             case .deliveryReceipt(let platformMessageID, let status, _):
                 receiptsToApply.append((platformMessageID, status))
+            case .optOut(let externalUserID, let optedOut):
+                optOuts.append((externalUserID, optedOut))
             }
         }
         var receipts: [IngestReceipt] = []
@@ -99,6 +102,14 @@ public struct Gateway: Sendable {
                 }
             } catch {
                 throw GatewayError.unavailable("receipt not stored: \(error)")
+            }
+        }
+        // After the messages: a customer's first message may be the STOP itself.
+        for (externalUserID, optedOut) in optOuts {
+            do {
+                _ = try await conversations.setOptOut(channel: channel.id, externalID: externalUserID, optedOut: optedOut, at: now)
+            } catch {
+                throw GatewayError.unavailable("opt-out not stored: \(error)")
             }
         }
         return receipts

@@ -30,6 +30,9 @@ public enum ParleyMigrations {
                 )
                 """)
         }
+        migrator.registerMigration("0005_identity_opt_out") { db in
+            try db.execute(sql: "ALTER TABLE identities ADD COLUMN opted_out_at REAL")
+        }
         return migrator
     }
 

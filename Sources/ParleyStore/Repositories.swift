@@ -42,6 +42,9 @@ public protocol ConversationRepository: Sendable {
     func appendOutbound(
         to id: ConversationID, content: MessageContent, sender: MessageSender, at time: Date
     ) async throws(StoreError) -> (Message, Conversation)
+    /// Records that the customer `externalID` opted out of (or back into) messages on the channel.
+    /// Returns false when no such customer has written yet.
+    func setOptOut(channel: ChannelID, externalID: String, optedOut: Bool, at time: Date) async throws -> Bool
     /// Applies a platform's delivery receipt; `nil` when no outbound message has that id or the
     /// status would move backwards.
     func applyReceipt(channel: ChannelID, platformMessageID: String, status: DeliveryStatus) async throws -> Message?

@@ -101,6 +101,16 @@ extension SQLiteStore: ConversationRepository {
         }
     }
 
+    public func setOptOut(channel: ChannelID, externalID: String, optedOut: Bool, at time: Date) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE identities SET opted_out_at = ? WHERE channel_id = ? AND external_id = ?",
+                arguments: [optedOut ? time.timeIntervalSince1970 : nil, channel.rawValue, externalID]
+            )
+            return db.changesCount > 0
+        }
+    }
+
     public func applyReceipt(channel: ChannelID, platformMessageID: String, status: DeliveryStatus) async throws -> Message? {
         try await pool.write { db in
             try Self.advance(

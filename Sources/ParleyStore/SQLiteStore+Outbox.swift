@@ -9,7 +9,8 @@ extension SQLiteStore: OutboxRepository {
                 db,
                 sql: """
                     SELECT o.id, o.channel_id, o.attempts, o.message_id, o.conversation_id,
-                           m.content, i.external_id, c.last_customer_message_at, c.replies_since_customer
+                           m.content, i.external_id, c.last_customer_message_at, c.replies_since_customer,
+                           i.opted_out_at IS NOT NULL AS opted_out
                     FROM outbox o
                     JOIN messages m ON m.id = o.message_id
                     JOIN conversations c ON c.id = o.conversation_id
@@ -32,7 +33,7 @@ extension SQLiteStore: OutboxRepository {
                     messageID: MessageID(row["message_id"]), conversationID: ConversationID(row["conversation_id"]),
                     recipient: row["external_id"], content: Columns.decodeContent(row["content"]),
                     attempt: attempts + 1, lastCustomerMessageAt: Columns.date(row["last_customer_message_at"]),
-                    sendsSinceCustomerMessage: row["replies_since_customer"]
+                    sendsSinceCustomerMessage: row["replies_since_customer"], recipientOptedOut: row["opted_out"]
                 )
                 return OutboxItem(id: id, channelID: ChannelID(row["channel_id"]), attempts: attempts, delivery: delivery)
             }

@@ -32,8 +32,16 @@ public struct RecordingConnector: ChannelConnector {
         guard let inbound = try? JSONDecoder().decode([Inbound].self, from: Data(request.body)) else {
             throw .malformedPayload("expected a JSON array of {from, id, text}")
         }
-        return inbound.map {
-            .message(InboundMessage(externalUserID: $0.from, platformMessageID: $0.id, content: .text($0.text), sentAt: Date()))
+        // Like SMS, the words STOP and START also opt the sender out of messages and back in.
+        return inbound.flatMap { item -> [InboundEvent] in
+            let message = InboundEvent.message(
+                InboundMessage(externalUserID: item.from, platformMessageID: item.id, content: .text(item.text), sentAt: Date())
+            )
+            switch item.text {
+            case "STOP": return [message, .optOut(externalUserID: item.from, optedOut: true)]
+            case "START": return [message, .optOut(externalUserID: item.from, optedOut: false)]
+            default: return [message]
+            }
         }
     }
 

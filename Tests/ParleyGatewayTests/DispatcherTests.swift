@@ -123,4 +123,28 @@ struct DispatcherTests {
         let outbound = try await harness.store.messages(in: conversation.id, before: nil, limit: 10).filter { $0.direction == .outbound }
         #expect(outbound.map(\.status) == Array(repeating: .sent, count: 5))
     }
+
+    /// A customer who replied STOP is not messaged: the reply fails with the reason the agent
+    /// reads, and nothing reaches the platform until they send START.
+    @Test func anOptedOutCustomerIsNotMessagedUntilTheyOptBackIn() async throws {
+        let transport = ScriptedTransport([], then: .accept)
+        let harness = try TestGateway(transport: transport)
+        defer { harness.removeFiles() }
+        let (conversation, _) = try await conversationWithReplies(harness, [])
+        let channel = try await harness.store.channels()[0]
+        let agent = try await harness.addAgent("admin2@example.com", role: .admin)
+        _ = try await harness.gateway.handleWebhook(channelID: channel.id, request: harness.recordingWebhook([("alice", "in2", "STOP")]))
+        let refused = try await harness.gateway.reply(to: conversation.id, text: "are you sure?", by: agent)
+        await harness.gateway.dispatcher.drainDue()
+        #expect(await transport.requests.isEmpty)
+        var stored = try await harness.store.messages(in: conversation.id, before: nil, limit: 10).first { $0.id == refused.id }
+        #expect(stored?.status == .failed(reason: Dispatcher.optedOutReason))
+
+        _ = try await harness.gateway.handleWebhook(channelID: channel.id, request: harness.recordingWebhook([("alice", "in3", "START")]))
+        let welcome = try await harness.gateway.reply(to: conversation.id, text: "welcome back", by: agent)
+        await harness.gateway.dispatcher.drainDue()
+        stored = try await harness.store.messages(in: conversation.id, before: nil, limit: 10).first { $0.id == welcome.id }
+        #expect(stored?.status == .sent)
+        #expect(await transport.requests.map { String(decoding: $0.body, as: UTF8.self) } == [#"{"text":"welcome back","to":"alice"}"#])
+    }
 }
