@@ -97,11 +97,11 @@ public final class FakeLineAPI: Sendable {
 
     public let state = State()
     public let accessToken: String
-    public let port: Int
-    private let serverTask: Task<Void, any Error>
+    public var port: Int { server.port }
+    private let server: LocalHTTPServer
 
     /// Serves both the API and the data host: point `apiBaseURL` and `dataBaseURL` here.
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var baseURL: String { server.baseURL }
 
     public init(accessToken: String = "line-channel-access-token") async throws {
         self.accessToken = accessToken
@@ -129,29 +129,11 @@ public final class FakeLineAPI: Sendable {
             )
         }
 
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "fake-line-api")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            logger: logger
-        )
-        serverTask = Task { try await app.runService(gracefulShutdownSignals: []) }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else {
-            serverTask.cancel()
-            throw CancellationError()
-        }
-        self.port = port
+        server = try await LocalHTTPServer.start(router, label: "fake-line-api")
     }
 
     public func stop() async {
-        serverTask.cancel()
-        _ = try? await serverTask.value
+        await server.stop()
     }
 
     private static let unauthorized =

@@ -101,10 +101,10 @@ public final class FakeTelegramAPI: Sendable {
 
     public let state = State()
     public let botToken: String
-    private let serverTask: Task<Void, any Error>
-    public let port: Int
+    private let server: LocalHTTPServer
+    public var port: Int { server.port }
 
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var baseURL: String { server.baseURL }
 
     public init(botToken: String = "123456789:AAFakeTokenForTests_abcdefghijklmnop") async throws {
         self.botToken = botToken
@@ -116,29 +116,11 @@ public final class FakeTelegramAPI: Sendable {
             return try await Self.api(request, state: state, token: botToken)
         }
 
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "fake-telegram-api")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            logger: logger
-        )
-        serverTask = Task { try await app.runService(gracefulShutdownSignals: []) }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else {
-            serverTask.cancel()
-            throw CancellationError()
-        }
-        self.port = port
+        server = try await LocalHTTPServer.start(router, label: "fake-telegram-api")
     }
 
     public func stop() async {
-        serverTask.cancel()
-        _ = try? await serverTask.value
+        await server.stop()
     }
 
     // MARK: - The Bot API

@@ -55,10 +55,10 @@ public final class FakeWeChatAPI: Sendable {
     public let state = State()
     public let appID: String
     public let appSecret: String
-    private let serverTask: Task<Void, any Error>
-    public let port: Int
+    private let server: LocalHTTPServer
+    public var port: Int { server.port }
 
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var baseURL: String { server.baseURL }
 
     public init(appID: String = "wx49f0ab532d5d035a", appSecret: String = "app-secret") async throws {
         self.appID = appID
@@ -92,29 +92,11 @@ public final class FakeWeChatAPI: Sendable {
             )
         }
 
-        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "fake-wechat-api")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            logger: logger
-        )
-        serverTask = Task { try await app.runService(gracefulShutdownSignals: []) }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else {
-            serverTask.cancel()
-            throw CancellationError()
-        }
-        self.port = port
+        server = try await LocalHTTPServer.start(router, label: "fake-wechat-api")
     }
 
     public func stop() async {
-        serverTask.cancel()
-        _ = try? await serverTask.value
+        await server.stop()
     }
 
     private static func send(_ request: Request, state: State, template: Bool) async throws -> Response {
