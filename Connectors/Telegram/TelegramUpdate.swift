@@ -101,7 +101,13 @@ struct TelegramMessage: Decodable {
         location = try container.decodeIfPresent(TelegramLocation.self, forKey: .location)
         venue = try container.decodeIfPresent(TelegramVenue.self, forKey: .venue)
         contact = try container.decodeIfPresent(TelegramContact.self, forKey: .contact)
-        fieldNames = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
+        // A flag set to false or null (SDKs serialize `group_chat_created: false` and the like)
+        // is not the message's content.
+        let all = try decoder.container(keyedBy: AnyKey.self)
+        fieldNames = all.allKeys.filter { key in
+            if (try? all.decodeNil(forKey: key)) == true { return false }
+            return (try? all.decode(Bool.self, forKey: key)) != false
+        }.map(\.stringValue)
     }
 }
 

@@ -1,7 +1,8 @@
-"""Fixtures for the WeChat Official Account conformance suite.
+"""Fixtures for the channel conformance suite: WeChat Official Account, Telegram and LINE.
 
-WeChat's side is played with the official Python SDK (wechatpy); the server is the real parleyd
-binary, started once for the session on a temporary data dir and a free port on 127.0.0.1:
+Each platform's side is played with its Python SDK (wechatpy, python-telegram-bot, line-bot-sdk);
+the server is the real parleyd binary, started once for the session on a temporary data dir and a
+free port on 127.0.0.1:
 
     python3 -m venv .venv && .venv/bin/pip install -r Tests/Conformance/requirements.txt
     PARLEYD_BIN=.build/debug/parleyd .venv/bin/python -m pytest -q Tests/Conformance
@@ -14,9 +15,13 @@ Environment:
                        the request builders against wechatpy and the samples)
 
 Before the server starts, `parleyd channel add wechat` creates one channel per mode in the same
-data dir (see CHANNEL_SPECS). Only the standard library talks to the server; nothing leaves
-127.0.0.1 (the channels' apiBaseURL points at 127.0.0.1:9, where nothing listens). Running the
-server and the core of the agent API are shared with Tests/Browser in Tests/parley_support.py.
+data dir (see CHANNEL_SPECS), and `parleyd channel add telegram|line` two channels each (see
+TELEGRAM_SPECS, LINE_SPECS). Only the standard library talks to the server; nothing leaves
+127.0.0.1: the WeChat channels' apiBaseURL points at 127.0.0.1:9, where nothing listens; the
+Telegram and LINE channels' apiBaseURL (and LINE's dataBaseURL) point at the session's fake
+platform APIs (telegram_wire.FakeBotAPI, line_wire.FakeLineAPI), stdlib HTTP servers on
+127.0.0.1 that record what parleyd sends. Running the server and the core of the agent API are
+shared with Tests/Browser in Tests/parley_support.py.
 """
 
 from __future__ import annotations
@@ -26,9 +31,15 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 
 import pytest
 
+import line_wire
+import telegram_wire
+from line_wire import FakeLineAPI, LineChannel
+from telegram_wire import FakeBotAPI, TelegramChannel
 from wechat_wire import APP_ID, APP_SECRET, Channel
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # Tests/, for parley_support
@@ -50,9 +61,20 @@ CHANNEL_SPECS = {
     "plain-no-greeting": {"mode": "plain", "token": "ParleyQuietTok2024", "aes_key": "Qm8vX2cR5tY9uI1oP4aS7dF0gH3jK6lZ8xC2vB5nM9q", "greeting": None},
 }
 
+# Telegram: secret tokens are 1-256 characters of [A-Za-z0-9_-] (setWebhook's secret_token).
+TELEGRAM_SPECS = {
+    "main": {"secret": "Parley_TG-main_7f3c9a1e5b2d4068"},
+    "other": {"secret": "Parley_TG-other_0d8e2b6f4a1c3957"},
+}
+# LINE: channel secrets are 32 hex characters; both channels share the fake API's access token.
+LINE_SPECS = {
+    "main": {"secret": "8c2f5e7a1b9d4c6e0f3a7b5d9e1c2a4f"},
+    "other": {"secret": "3e9a1c7b5d2f4e6a8c0b1d3f5a7e9c2b"},
+}
+
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "offline: needs no server (self-checks of the WeChat side and the samples)")
+    config.addinivalue_line("markers", "offline: needs no server (self-checks of the platform side and the samples)")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -78,6 +100,10 @@ class ConformanceServer(parley_support.ParleyServer):
         super().__init__(binary)
         self.cli_log_path = os.path.join(self.log_dir, "parleyd-cli.log")
         self.channels: dict[str, Channel] = {}
+        self.telegram_channels: dict[str, TelegramChannel] = {}
+        self.line_channels: dict[str, LineChannel] = {}
+        self.fake_bot_api: FakeBotAPI | None = None
+        self.fake_line_api: FakeLineAPI | None = None
 
     def log_files(self) -> list[tuple[str, str]]:
         return [("cli", self.cli_log_path)] + super().log_files()
@@ -85,20 +111,45 @@ class ConformanceServer(parley_support.ParleyServer):
     def prepare(self) -> None:
         for key, spec in CHANNEL_SPECS.items():
             self.channels[key] = self.add_wechat_channel(f"Main OA ({key})", spec)
+        self.fake_bot_api = FakeBotAPI(telegram_wire.BOT_TOKEN).start()
+        self.fake_line_api = FakeLineAPI(line_wire.ACCESS_TOKEN).start()
+        for key, spec in TELEGRAM_SPECS.items():
+            printed = self.add_channel("telegram", f"Support bot ({key})", {
+                "botToken": telegram_wire.BOT_TOKEN, "secretToken": spec["secret"],
+            }, {"apiBaseURL": self.fake_bot_api.base_url})
+            self.telegram_channels[key] = TelegramChannel(id=printed["id"], webhook_path=printed["webhookPath"], secret_token=spec["secret"])
+        for key, spec in LINE_SPECS.items():
+            printed = self.add_channel("line", f"LINE OA ({key})", {
+                "channelSecret": spec["secret"], "channelAccessToken": line_wire.ACCESS_TOKEN,
+            }, {"apiBaseURL": self.fake_line_api.base_url, "dataBaseURL": self.fake_line_api.base_url})
+            self.line_channels[key] = LineChannel(id=printed["id"], webhook_path=printed["webhookPath"], channel_secret=spec["secret"])
+
+    def stop(self) -> None:
+        super().stop()
+        for fake in (self.fake_bot_api, self.fake_line_api):
+            if fake is not None:
+                fake.stop()
 
     def add_wechat_channel(self, name: str, spec: dict) -> Channel:
-        """`parleyd channel add wechat ...` on the same data dir; parses its one JSON line."""
-        command = [
-            self.binary, "channel", "add", "wechat", "--data-dir", self.data_dir, "--name", name,
-            "--credential", f"appId={APP_ID}",
-            "--credential", f"appSecret={APP_SECRET}",
-            "--credential", f"token={spec['token']}",
-            "--credential", f"encodingAESKey={spec['aes_key']}",
-            "--setting", f"mode={spec['mode']}",
-            "--setting", "apiBaseURL=http://127.0.0.1:9",
-        ]
+        """`parleyd channel add wechat ...` on the same data dir."""
+        settings = {"mode": spec["mode"], "apiBaseURL": "http://127.0.0.1:9"}
         if spec.get("greeting"):
-            command += ["--setting", f"greeting={spec['greeting']}"]
+            settings["greeting"] = spec["greeting"]
+        printed = self.add_channel("wechat", name, {
+            "appId": APP_ID, "appSecret": APP_SECRET, "token": spec["token"], "encodingAESKey": spec["aes_key"],
+        }, settings)
+        return Channel(
+            id=printed["id"], webhook_path=printed["webhookPath"], mode=spec["mode"], token=spec["token"],
+            aes_key=spec["aes_key"], greeting=spec.get("greeting"),
+        )
+
+    def add_channel(self, kind: str, name: str, credentials: dict, settings: dict) -> dict:
+        """`parleyd channel add <kind> ...` on the same data dir; parses its one JSON line."""
+        command = [self.binary, "channel", "add", kind, "--data-dir", self.data_dir, "--name", name]
+        for key, value in credentials.items():
+            command += ["--credential", f"{key}={value}"]
+        for key, value in settings.items():
+            command += ["--setting", f"{key}={value}"]
         result = subprocess.run(command, capture_output=True, env=self.env(), stdin=subprocess.DEVNULL, timeout=CLI_TIMEOUT_S)
         stdout, stderr = result.stdout.decode("utf-8", "replace"), result.stderr.decode("utf-8", "replace")
         with open(self.cli_log_path, "a", encoding="utf-8") as log:
@@ -113,13 +164,10 @@ class ConformanceServer(parley_support.ParleyServer):
             except ValueError:
                 continue
         if not isinstance(printed, dict) or not str(printed.get("id", "")).startswith("ch_"):
-            raise RuntimeError(f"`channel add wechat` did not print {{\"id\":\"ch_…\",…}}:\n{stdout}{stderr}")
-        if printed.get("kind") != "wechat" or printed.get("webhookPath") != f"/hooks/{printed['id']}":
-            raise RuntimeError(f"`channel add wechat` printed an unexpected kind/webhookPath: {printed!r}")
-        return Channel(
-            id=printed["id"], webhook_path=printed["webhookPath"], mode=spec["mode"], token=spec["token"],
-            aes_key=spec["aes_key"], greeting=spec.get("greeting"),
-        )
+            raise RuntimeError(f"`channel add {kind}` did not print {{\"id\":\"ch_…\",…}}:\n{stdout}{stderr}")
+        if printed.get("kind") != kind or printed.get("webhookPath") != f"/hooks/{printed['id']}":
+            raise RuntimeError(f"`channel add {kind}` printed an unexpected kind/webhookPath: {printed!r}")
+        return printed
 
 
 _AGENT = None
@@ -138,6 +186,26 @@ def base_url(parley_server) -> str:
 @pytest.fixture(scope="session")
 def channels(parley_server) -> dict[str, Channel]:
     return dict(parley_server.channels)
+
+
+@pytest.fixture(scope="session")
+def telegram_channels(parley_server) -> dict[str, TelegramChannel]:
+    return dict(parley_server.telegram_channels)
+
+
+@pytest.fixture(scope="session")
+def fake_bot_api(parley_server) -> FakeBotAPI:
+    return parley_server.fake_bot_api
+
+
+@pytest.fixture(scope="session")
+def line_channels(parley_server) -> dict[str, LineChannel]:
+    return dict(parley_server.line_channels)
+
+
+@pytest.fixture(scope="session")
+def fake_line_api(parley_server) -> FakeLineAPI:
+    return parley_server.fake_line_api
 
 
 # -------------------------------------------------------------------------------------------------
@@ -226,6 +294,35 @@ class AgentAPI(parley_support.AgentAPI):
             conversations, messages = self.follower(channel, openid)
             inbound = [m for m in messages if m.get("direction") == "inbound"]
         return conversations, inbound
+
+    # Used by the Telegram and LINE suites (a customer there is the chat / the LINE user or group).
+
+    def reply(self, conversation_id, text: str) -> dict:
+        """An agent's reply: stored and queued (202); the dispatcher sends it."""
+        return self.expect("POST", f"/api/v1/conversations/{conversation_id}/messages", {"text": text}, ok=(200, 201, 202))
+
+    def message(self, conversation_id, message_id) -> dict | None:
+        return next((m for m in self.messages(conversation_id) if m.get("id") == message_id), None)
+
+    def wait_message(self, conversation_id, message_id, predicate, timeout: float = 15.0) -> dict | None:
+        """The message once `predicate(message)` holds (or as it is when the timeout passes)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            message = self.message(conversation_id, message_id)
+            if message is not None and predicate(message):
+                return message
+            if time.monotonic() > deadline:
+                return message
+            time.sleep(0.2)
+
+    def media(self, location: str) -> tuple[int, str, bytes]:
+        """GET a stored media file (`/api/v1/media/<id>`) as the agent: (status, content type, bytes)."""
+        request = urllib.request.Request(self.base_url + location, headers={"Authorization": "Bearer " + (self.token or "")})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.headers.get("Content-Type", ""), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers.get("Content-Type", ""), error.read()
 
 
 @pytest.fixture(scope="session")
