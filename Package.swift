@@ -79,6 +79,24 @@ let package = Package(
         ),
         .target(name: "TelegramConnector", dependencies: ["ParleyCore"], path: "Connectors/Telegram", swiftSettings: swiftSettings),
         .target(
+            name: "MetaSigning",
+            dependencies: ["ParleyCore", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Connectors/Meta",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "WhatsAppConnector",
+            dependencies: ["ParleyCore", "MetaSigning"],
+            path: "Connectors/WhatsApp",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MessengerConnector",
+            dependencies: ["ParleyCore", "MetaSigning"],
+            path: "Connectors/Messenger",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "WebChatConnector",
             dependencies: ["ParleyCore", .product(name: "Crypto", package: "swift-crypto")],
             path: "Connectors/WebChat",
@@ -87,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "parleyd",
             dependencies: [
-                "ParleyHTTP", "WebChatConnector", "WeChatConnector", "LineConnector", "TelegramConnector",
+                "ParleyHTTP", "WebChatConnector", "WeChatConnector", "LineConnector", "TelegramConnector", "WhatsAppConnector", "MessengerConnector",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -138,6 +156,20 @@ let package = Package(
         .testTarget(
             name: "TelegramConnectorTests",
             dependencies: ["TelegramConnector", "ParleyTesting", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WhatsAppConnectorTests",
+            dependencies: [
+                "WhatsAppConnector", "MetaSigning", "ParleyTesting", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MessengerConnectorTests",
+            dependencies: [
+                "MessengerConnector", "MetaSigning", "ParleyTesting", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "WebChatConnectorTests", dependencies: ["WebChatConnector", "ParleyTesting"], swiftSettings: swiftSettings),

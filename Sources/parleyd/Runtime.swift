@@ -3,9 +3,11 @@ import ParleyCore
 import ParleyGateway
 import ParleyStore
 import LineConnector
+import MessengerConnector
 import TelegramConnector
 import WeChatConnector
 import WebChatConnector
+import WhatsAppConnector
 
 /// What every subcommand opens: the data directory, the migrated database and the vault.
 struct Runtime {
@@ -35,5 +37,7 @@ struct Runtime {
         .wechat: { channel, credentials in try WeChatConnector(channel: channel, credentials: credentials) },
         .line: { channel, credentials in try LineConnector(channel: channel, credentials: credentials) },
         .telegram: { channel, credentials in try TelegramConnector(channel: channel, credentials: credentials) },
+        .whatsapp: { channel, credentials in try WhatsAppConnector(channel: channel, credentials: credentials) },
+        .messenger: { channel, credentials in try MessengerConnector(channel: channel, credentials: credentials) },
     ]
 }

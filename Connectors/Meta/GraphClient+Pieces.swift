@@ -1,0 +1,38 @@
+import Foundation
+import ParleyCore
+
+extension GraphClient {
+    /// What became of a reply sent as one or more Graph messages.
+    public enum PiecesOutcome: Sendable, Equatable {
+        /// All accepted; the id of the last piece, which receipts will name.
+        case sent(platformMessageID: String?)
+        case retryLater(reason: String, after: TimeInterval?)
+        /// Piece `piece` (0-based) of `total` was refused; `piece` earlier ones had arrived.
+        case refused(status: Int, error: GraphError?, piece: Int, total: Int)
+    }
+
+    /// Posts `bodies` to `path` one after the other, in order, skipping those a previous
+    /// attempt of the same message already delivered. The first refusal stops the rest.
+    public func postPieces(
+        _ path: String, bodies: [[UInt8]], message: MessageID, memory: MetaDeliveredPieces, transport: any HTTPTransport,
+        messageID: @Sendable ([UInt8]) -> String?
+    ) async -> PiecesOutcome {
+        let (done, previousID) = await memory.progress(for: message)
+        var lastID = previousID
+        for (index, body) in bodies.enumerated() where index >= done {
+            let piece = bodies.count > 1 ? " (piece \(index + 1) of \(bodies.count))" : ""
+            switch await post(path, json: body, transport: transport) {
+            case .accepted(let answer):
+                lastID = messageID(answer) ?? lastID
+                if index + 1 < bodies.count { await memory.record(index + 1, lastID: lastID, for: message) }
+            case .retryLater(let reason, let after):
+                return .retryLater(reason: reason + piece, after: after)
+            case .refused(let status, let error):
+                await memory.forget(message)
+                return .refused(status: status, error: error, piece: index, total: bodies.count)
+            }
+        }
+        await memory.forget(message)
+        return .sent(platformMessageID: lastID)
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import ParleyCore
+
+/// JSON helpers both Meta connectors share.
+public enum MetaJSON {
+    public static var decoder: JSONDecoder { JSONDecoder() }
+
+    /// Sorted keys and unescaped slashes: bodies are stable, so tests compare them exactly.
+    public static func encode(_ value: some Encodable) -> [UInt8]? {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)).map(Array.init)
+    }
+
+    /// Decodes a webhook body, turning a failure into a 400 that names the field instead of
+    /// `DecodingError`'s debug dump.
+    public static func decodeWebhook<Body: Decodable>(_ type: Body.Type, from body: [UInt8], platform: String) throws(ConnectorError) -> Body {
+        guard !body.isEmpty else { throw .malformedPayload("the body is empty; \(platform) posts a JSON object") }
+        do {
+            return try decoder.decode(type, from: Data(body))
+        } catch let error as DecodingError {
+            throw .malformedPayload("not a \(platform) webhook body: \(summary(of: error))")
+        } catch {
+            throw .malformedPayload("not a \(platform) webhook body")
+        }
+    }
+
+    public static func summary(of error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return keys.isEmpty ? "the body" : String(keys.drop { $0 == "." })
+        }
+        switch error {
+        case .dataCorrupted(let context): return context.codingPath.isEmpty ? "invalid JSON" : "\(path(context)) is invalid"
+        case .keyNotFound(let key, let context):
+            return context.codingPath.isEmpty ? "missing \(key.stringValue)" : "\(path(context)) has no \(key.stringValue)"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context): return "\(path(context)) has the wrong type"
+        @unknown default: return "\(error)"
+        }
+    }
+}
+
+/// A JSON value Meta sends sometimes as a string, sometimes as a number (ids, timestamps,
+/// sticker ids, error codes), read as its text either way.
+public struct LenientString: Decodable, Sendable, Equatable {
+    public var value: String
+
+    public init(_ value: String) { self.value = value }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let text = try? container.decode(String.self) {
+            value = text
+        } else if let whole = try? container.decode(Int64.self) {
+            value = String(whole)
+        } else if let number = try? container.decode(Double.self) {
+            value = String(number)
+        } else {
+            throw DecodingError.typeMismatch(String.self, .init(codingPath: decoder.codingPath, debugDescription: "neither a string nor a number"))
+        }
+    }
+
+    /// Seconds (WhatsApp) or milliseconds (Messenger) since 1970 as a date.
+    public func date(milliseconds: Bool) -> Date? {
+        guard let number = Double(value) else { return nil }
+        return Date(timeIntervalSince1970: milliseconds ? number / 1000 : number)
+    }
+}
