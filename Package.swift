@@ -79,6 +79,12 @@ let package = Package(
         ),
         .target(name: "TelegramConnector", dependencies: ["ParleyCore"], path: "Connectors/Telegram", swiftSettings: swiftSettings),
         .target(
+            name: "SMSConnector",
+            dependencies: ["ParleyCore", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Connectors/SMS",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "MetaSigning",
             dependencies: ["ParleyCore", .product(name: "Crypto", package: "swift-crypto")],
             path: "Connectors/Meta",
@@ -105,7 +111,7 @@ let package = Package(
         .executableTarget(
             name: "parleyd",
             dependencies: [
-                "ParleyHTTP", "WebChatConnector", "WeChatConnector", "LineConnector", "TelegramConnector", "WhatsAppConnector", "MessengerConnector",
+                "ParleyHTTP", "WebChatConnector", "WeChatConnector", "LineConnector", "TelegramConnector", "WhatsAppConnector", "MessengerConnector", "SMSConnector",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -170,6 +176,11 @@ let package = Package(
             dependencies: [
                 "MessengerConnector", "MetaSigning", "ParleyTesting", .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SMSConnectorTests",
+            dependencies: ["SMSConnector", "ParleyTesting", .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "WebChatConnectorTests", dependencies: ["WebChatConnector", "ParleyTesting"], swiftSettings: swiftSettings),

@@ -86,7 +86,7 @@ struct ChannelCommand: AsyncParsableCommand {
                 throw ValidationError("id: \(stored.channel.kind.rawValue) webhooks are configured in the platform's console, not by parleyd")
             }
             let url = settings.publicURL + stored.channel.webhookPath
-            let client = HTTPClient(eventLoopGroupProvider: .singleton)
+            let client = HTTPClient.platformClient()
             let outcome: Result<String, ConnectorError>
             do {
                 outcome = .success(try await registering.registerWebhook(url: url, transport: AsyncHTTPTransport(client: client)))

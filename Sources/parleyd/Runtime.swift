@@ -4,6 +4,7 @@ import ParleyGateway
 import ParleyStore
 import LineConnector
 import MessengerConnector
+import SMSConnector
 import TelegramConnector
 import WeChatConnector
 import WebChatConnector
@@ -39,5 +40,6 @@ struct Runtime {
         .telegram: { channel, credentials in try TelegramConnector(channel: channel, credentials: credentials) },
         .whatsapp: { channel, credentials in try WhatsAppConnector(channel: channel, credentials: credentials) },
         .messenger: { channel, credentials in try MessengerConnector(channel: channel, credentials: credentials) },
+        .sms: { channel, credentials in try SMSConnector(channel: channel, credentials: credentials) },
     ]
 }

@@ -29,7 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         let registry = PrometheusCollectorRegistry()
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        let httpClient = HTTPClient.platformClient()
         let transport = AsyncHTTPTransport(client: httpClient)
         let gateway = Gateway.assemble(
             store: runtime.store, vault: runtime.vault, connectors: Runtime.connectors,

@@ -1,0 +1,77 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ParleyCore
+import ParleyHTTP
+import ParleyTesting
+import Testing
+@testable import SMSConnector
+
+/// Raw bytes over a real socket into `parleyd`'s HTTP application, as Twilio's servers send them.
+/// The socket is 127.0.0.1, so the `Host` header says 127.0.0.1; the signature covers the public
+/// URL (`https://parley.example`), which is what Twilio was given.
+@Suite("SMS webhooks over HTTP")
+struct SMSHTTPTests {
+    @Test func statusCodesAndBodiesTwilioSees() async throws {
+        try await SMSGatewayHarness.run { harness throws in
+            var logger = Logger(label: "sms-http-test")
+            logger.logLevel = .critical
+            let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+            let app = try buildApplication(
+                configuration: HTTPConfiguration(host: "127.0.0.1", port: 0), gateway: harness.gateway,
+                metricsRegistry: harness.registry, logger: logger,
+                onServerRunning: { port in
+                    continuation.yield(port)
+                    continuation.finish()
+                }
+            )
+            let server = Task { try await app.runService(gracefulShutdownSignals: []) }
+            var iterator = ports.makeAsyncIterator()
+            let port = try #require(await iterator.next())
+            let client = HTTPClient(eventLoopGroupProvider: .singleton)
+            let path = harness.channel.webhookPath
+            /// `"<status> <content type> <body>"` as Twilio would see it.
+            func post(_ fields: [(String, String)], query: String = "", signedURL: String?, contentType: String = "application/x-www-form-urlencoded") async throws -> String {
+                var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)\(query)")
+                request.method = .POST
+                request.headers.add(name: "Content-Type", value: contentType)
+                if let signedURL {
+                    request.headers.add(name: "X-Twilio-Signature", value: TwilioSignature.sign(url: signedURL, parameters: fields, authToken: SMSFixtures.authToken))
+                }
+                request.body = .bytes(ByteBuffer(string: SMSFixtures.formBody(fields)))
+                let response = try await client.execute(request, timeout: .seconds(10))
+                let type = response.headers.first(name: "Content-Type") ?? "-"
+                return "\(response.status.code) \(type) " + String(buffer: try await response.body.collect(upTo: 1 << 20))
+            }
+            let twiML = #"200 text/xml <?xml version="1.0" encoding="UTF-8"?><Response></Response>"#
+
+            let outcome: Result<Void, any Error>
+            do {
+                let public_ = "https://parley.example\(path)"
+                #expect(try await post(SMSFixtures.sms("hello over the wire"), signedURL: public_) == twiML)
+                // Signed for the address the request actually reached (the Host header): refused.
+                #expect(try await post(SMSFixtures.sms("forged"), signedURL: "http://127.0.0.1:\(port)\(path)").hasPrefix("401 "))
+                #expect(try await post(SMSFixtures.sms("unsigned"), signedURL: nil).hasPrefix("401 "))
+                #expect(try await post(SMSFixtures.sms("json"), signedURL: public_, contentType: "application/json").hasPrefix("400 "))
+                // A query string configured in Twilio's console is part of the signed URL.
+                let query = "?tenant=acme%20co&lang=en"
+                #expect(try await post(
+                    SMSFixtures.sms("with a query", sid: "SM55555555555555555555555555555555"), query: query, signedURL: public_ + query
+                ) == twiML)
+                #expect(try await post(SMSFixtures.sms("query not signed"), query: query, signedURL: public_).hasPrefix("401 "))
+
+                let conversation = try await harness.onlyConversation()
+                #expect(try await harness.messages(conversation).map(\.content) == [.text("hello over the wire"), .text("with a query")])
+                outcome = .success(())
+            } catch {
+                outcome = .failure(error)
+            }
+            try? await client.shutdown().get()
+            server.cancel()
+            _ = try? await server.value
+            try outcome.get()
+        }
+    }
+}
