@@ -44,6 +44,7 @@ class ParleyServer:
     admin_password = ""
     ready_path = "/health"
     current: ParleyServer | None = None  # the session's server (set per subclass), for the reporting hooks
+    use_own_public_url = False  # True: PARLEY_PUBLIC_URL is the server's own base URL (URL-covering signatures)
 
     def __init__(self, binary: str):
         self.binary = binary
@@ -61,6 +62,8 @@ class ParleyServer:
         env = dict(os.environ)
         env["PARLEY_ADMIN_PASSWORD"] = self.admin_password
         env["PARLEY_ADMIN_EMAIL"] = ADMIN_EMAIL
+        if self.use_own_public_url:
+            env["PARLEY_PUBLIC_URL"] = self.base_url
         return env
 
     @property

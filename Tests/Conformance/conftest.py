@@ -1,4 +1,4 @@
-"""Fixtures for the channel conformance suite: WeChat Official Account, Telegram and LINE.
+"""Fixtures for the channel conformance suite: WeChat Official Account, Telegram, LINE, SMS (Twilio), WhatsApp.
 
 Each platform's side is played with its Python SDK (wechatpy, python-telegram-bot, line-bot-sdk);
 the server is the real parleyd binary, started once for the session on a temporary data dir and a
@@ -31,6 +31,7 @@ import os
 import subprocess
 import sys
 import time
+import types
 import urllib.error
 import urllib.request
 
@@ -71,6 +72,12 @@ LINE_SPECS = {
     "main": {"secret": "8c2f5e7a1b9d4c6e0f3a7b5d9e1c2a4f"},
     "other": {"secret": "3e9a1c7b5d2f4e6a8c0b1d3f5a7e9c2b"},
 }
+# Twilio: SIDs are AC + 32 hex digits, auth tokens 32 hex digits; +15005550006 is Twilio's test number.
+SMS_SPEC = {"accountSid": "AC" + "5e1f0c3a9b7d2e4f6a8c0b1d3e5f7a9c", "authToken": "7b3d9f1e5a2c4b6d8e0f1a3c5e7b9d2f",
+            "fromNumber": "+15005550006"}
+# WhatsApp Cloud API: a phone number id is digits; the app secret 32 hex digits.
+WHATSAPP_SPEC = {"phoneNumberId": "106540352242922", "accessToken": "EAAParleyConformanceFakeToken0123456789",
+                 "appSecret": "4f2a9c7e1b3d5f6a8c0e2b4d6f8a1c3e", "verifyToken": "parley-wa-verify-2024"}
 
 
 def pytest_configure(config):
@@ -95,6 +102,7 @@ class ConformanceServer(parley_support.ParleyServer):
     suite = "conformance"
     admin_password = ADMIN_PASSWORD
     ready_path = "/ready"
+    use_own_public_url = True  # Twilio signs PARLEY_PUBLIC_URL + path + query: the tests sign base_url
 
     def __init__(self, binary: str):
         super().__init__(binary)
@@ -104,6 +112,8 @@ class ConformanceServer(parley_support.ParleyServer):
         self.line_channels: dict[str, LineChannel] = {}
         self.fake_bot_api: FakeBotAPI | None = None
         self.fake_line_api: FakeLineAPI | None = None
+        self.sms_channel: dict | None = None
+        self.whatsapp_channel: dict | None = None
 
     def log_files(self) -> list[tuple[str, str]]:
         return [("cli", self.cli_log_path)] + super().log_files()
@@ -123,6 +133,11 @@ class ConformanceServer(parley_support.ParleyServer):
                 "channelSecret": spec["secret"], "channelAccessToken": line_wire.ACCESS_TOKEN,
             }, {"apiBaseURL": self.fake_line_api.base_url, "dataBaseURL": self.fake_line_api.base_url})
             self.line_channels[key] = LineChannel(id=printed["id"], webhook_path=printed["webhookPath"], channel_secret=spec["secret"])
+        # SMS (Twilio) and WhatsApp: replies go to 127.0.0.1:9, where nothing listens.
+        printed = self.add_channel("sms", "SMS", SMS_SPEC, {"apiBaseURL": "http://127.0.0.1:9"})
+        self.sms_channel = {"id": printed["id"], "webhook_path": printed["webhookPath"], **SMS_SPEC}
+        printed = self.add_channel("whatsapp", "WA", WHATSAPP_SPEC, {"apiBaseURL": "http://127.0.0.1:9"})
+        self.whatsapp_channel = {"id": printed["id"], "webhook_path": printed["webhookPath"], **WHATSAPP_SPEC}
 
     def stop(self) -> None:
         super().stop()
@@ -206,6 +221,18 @@ def line_channels(parley_server) -> dict[str, LineChannel]:
 @pytest.fixture(scope="session")
 def fake_line_api(parley_server) -> FakeLineAPI:
     return parley_server.fake_line_api
+
+
+@pytest.fixture(scope="session")
+def sms_channel(parley_server):
+    """id, webhook_path and the credentials of the SMS (Twilio) channel, as a SimpleNamespace."""
+    return types.SimpleNamespace(**parley_server.sms_channel)
+
+
+@pytest.fixture(scope="session")
+def whatsapp_channel(parley_server):
+    """id, webhook_path and the credentials of the WhatsApp channel, as a SimpleNamespace."""
+    return types.SimpleNamespace(**parley_server.whatsapp_channel)
 
 
 # -------------------------------------------------------------------------------------------------
