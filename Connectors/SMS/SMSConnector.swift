@@ -32,19 +32,17 @@ public struct SMSConnector: ChannelConnector {
     /// The empty TwiML document: "no immediate reply" (CHANNELS.md §6.2).
     public static let emptyTwiML = #"<?xml version="1.0" encoding="UTF-8"?><Response></Response>"#
 
-    /// - Parameter log: receives one line per refused media URL; by default standard error.
+    /// - Parameter log: receives one line per refused media URL. A connector does no I/O of its
+    ///   own: `parleyd` passes its logger; the refusal is also stored in the message itself.
     public init(
         channel: Channel, credentials: [String: String], requestTimeout: TimeInterval = 15,
-        now: @escaping @Sendable () -> Date = Date.init, log: (@Sendable (String) -> Void)? = nil
+        now: @escaping @Sendable () -> Date = Date.init, log: @escaping @Sendable (String) -> Void = { _ in }
     ) throws(SMSConfiguration.ConfigurationError) {
         self.channel = channel
         configuration = try SMSConfiguration(channel: channel, credentials: credentials)
         self.requestTimeout = requestTimeout
         self.now = now
-        let channelID = channel.id
-        self.log = log ?? { line in
-            FileHandle.standardError.write(Data("warning: sms channel \(channelID): \(line)\n".utf8))
-        }
+        self.log = log
     }
 
     /// Twilio media URLs (`api.twilio.com`) and the CDN hosts a download may be redirected to;

@@ -75,12 +75,25 @@ public struct TelegramConnector: ChannelConnector {
     /// Any 2xx tells Telegram the update arrived. For a button press the body asks Telegram to
     /// answer the callback query, which ends the spinner on the customer's button.
     public func acknowledge(_ request: WebhookRequest, receipts: [IngestReceipt]) -> WebhookResponse {
-        guard let query = (try? update(in: request))?.callbackQuery,
+        // Only a button press needs the body read again; every other update is answered without
+        // decoding it a second time.
+        guard Self.mentionsCallbackQuery(request.body),
+              let query = (try? update(in: request))?.callbackQuery,
               let body = try? JSONSerialization.data(
                   withJSONObject: ["method": "answerCallbackQuery", "callback_query_id": query.id], options: [.sortedKeys]
               )
         else { return .text("") }
         return .json(Array(body))
+    }
+
+    private static let callbackQueryKey = Array(#""callback_query""#.utf8)
+
+    private static func mentionsCallbackQuery(_ body: [UInt8]) -> Bool {
+        let key = callbackQueryKey
+        guard body.count >= key.count else { return false }
+        return (0...(body.count - key.count)).contains { start in
+            body[start] == key[0] && body[start..<start + key.count].elementsEqual(key)
+        }
     }
 
     private func update(in request: WebhookRequest) throws(ConnectorError) -> TelegramUpdate {

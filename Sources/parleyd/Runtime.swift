@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import ParleyCore
 import ParleyGateway
 import ParleyStore
@@ -40,6 +41,12 @@ struct Runtime {
         .telegram: { channel, credentials in try TelegramConnector(channel: channel, credentials: credentials) },
         .whatsapp: { channel, credentials in try WhatsAppConnector(channel: channel, credentials: credentials) },
         .messenger: { channel, credentials in try MessengerConnector(channel: channel, credentials: credentials) },
-        .sms: { channel, credentials in try SMSConnector(channel: channel, credentials: credentials) },
+        .sms: { channel, credentials in
+            let logger = Logger(label: "parleyd.sms")
+            let channelID = channel.id
+            return try SMSConnector(channel: channel, credentials: credentials, log: { line in
+                logger.warning("\(line)", metadata: ["channel": "\(channelID)"])
+            })
+        },
     ]
 }
