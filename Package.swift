@@ -125,6 +125,7 @@ let package = Package(
             name: "ParleyTesting",
             dependencies: [
                 "ParleyCore", "ParleyStore", "ParleyGateway", "ParleyHTTP", "WebChatConnector", "WeChatConnector", "LineConnector",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),

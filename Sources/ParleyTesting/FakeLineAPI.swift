@@ -9,7 +9,7 @@ import NIOCore
 /// `X-Line-Retry-Key`s and answers a repeat with 409, honours single-use reply tokens, serves
 /// message content (with 202 while "still processing"), and answers scripted failures. Every
 /// request is recorded, so tests assert the exact JSON and headers a LINE user's send produced.
-public final class FakeLineAPI: Sendable {
+public final class FakeLineAPI: FakePlatformAPI {
     /// One request as the fake received it.
     public struct RecordedRequest: Sendable {
         public var method: String

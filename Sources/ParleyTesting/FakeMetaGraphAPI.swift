@@ -13,7 +13,7 @@ import NIOCore
 /// - `GET /cdn/{name}`: a Messenger attachment URL, no token.
 /// Every request is recorded; Graph calls can be scripted to answer 429s, 5xx, Graph error
 /// codes, or to be slow, so tests assert what a customer would receive.
-public final class FakeMetaGraphAPI: Sendable {
+public final class FakeMetaGraphAPI: FakePlatformAPI {
     public enum Product: String, Sendable { case whatsapp, messenger }
 
     public struct Recorded: Sendable {

@@ -8,7 +8,7 @@ import NIOCore
 /// `/file/bot<TOKEN>/<path>`. It records every request it gets and can be scripted to answer
 /// the errors Telegram answers (flood limit, outage, blocked bot, migrated group) or to be
 /// slower than the caller's timeout, so tests assert what a customer's phone would receive.
-public final class FakeTelegramAPI: Sendable {
+public final class FakeTelegramAPI: FakePlatformAPI {
     /// One request as the fake received it.
     public struct Recorded: Sendable, Equatable {
         public var httpMethod: String

@@ -10,7 +10,7 @@ import NIOCore
 /// a Body or MediaUrl, Body ≤ 1,600 characters), serves media files (behind Basic auth, or as a
 /// redirect to a "CDN" path), can be scripted to answer 429, 500, 21610, 21211 or to be slow,
 /// and records every request, so tests assert exactly what Twilio received.
-public final class FakeTwilioAPI: Sendable {
+public final class FakeTwilioAPI: FakePlatformAPI {
     /// One form field as received, in order.
     public struct Field: Sendable, Equatable, CustomStringConvertible {
         public var name: String

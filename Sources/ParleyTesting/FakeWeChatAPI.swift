@@ -7,7 +7,7 @@ import NIOCore
 /// access tokens (each fetch invalidates the previous one, as WeChat does), expires them on
 /// demand, answers scripted error codes, serves temporary media and records every message
 /// sent, so tests assert the exact JSON a follower's phone would get.
-public final class FakeWeChatAPI: Sendable {
+public final class FakeWeChatAPI: FakePlatformAPI {
     /// Everything the fake has seen and will answer; tests read and script it.
     public actor State {
         public private(set) var tokenFetches = 0

@@ -70,16 +70,7 @@ enum MessengerFixtures {
 
 /// A fake Graph API and a real HTTP client to reach it, torn down after the test body.
 func withPageAPI(_ body: (FakeMetaGraphAPI, any HTTPTransport) async throws -> Void) async throws {
-    let api = try await FakeMetaGraphAPI(pageAccessToken: MessengerFixtures.pageAccessToken, pageID: MessengerFixtures.pageID)
-    let client = HTTPClient(eventLoopGroupProvider: .singleton)
-    let result: Result<Void, any Error>
-    do {
-        try await body(api, AsyncHTTPTransport(client: client))
-        result = .success(())
-    } catch {
-        result = .failure(error)
-    }
-    try? await client.shutdown()
-    await api.stop()
-    try result.get()
+    try await withPlatform(
+        try await FakeMetaGraphAPI(pageAccessToken: MessengerFixtures.pageAccessToken, pageID: MessengerFixtures.pageID), body
+    )
 }

@@ -8,18 +8,7 @@ import ParleyTesting
 /// A fake Twilio API and a real HTTP client to reach it, torn down after the test body. The
 /// client follows no redirect by itself, so the connector sees (and checks) each one.
 func withTwilioAPI(_ body: (FakeTwilioAPI, any HTTPTransport) async throws -> Void) async throws {
-    let api = try await FakeTwilioAPI(accountSid: SMSFixtures.accountSid, authToken: SMSFixtures.authToken)
-    let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
-    let result: Result<Void, any Error>
-    do {
-        try await body(api, AsyncHTTPTransport(client: client))
-        result = .success(())
-    } catch {
-        result = .failure(error)
-    }
-    try? await client.shutdown()
-    await api.stop()
-    try result.get()
+    try await withPlatform(try await FakeTwilioAPI(accountSid: SMSFixtures.accountSid, authToken: SMSFixtures.authToken), body)
 }
 
 /// Sends every request to the fake Twilio API on 127.0.0.1, whatever host it names, and
@@ -46,18 +35,6 @@ actor LoopbackTransport: HTTPTransport {
         guard let separator = url.range(of: "://") else { return url }
         let rest = url[separator.upperBound...]
         return rest.firstIndex(of: "/").map { String(rest[$0...]) } ?? "/"
-    }
-}
-
-/// The same network with a short client deadline, to see what a timeout does.
-struct ImpatientTransport: HTTPTransport {
-    let base: any HTTPTransport
-    let timeout: TimeInterval
-
-    func execute(_ request: TransportRequest) async throws -> TransportResponse {
-        var request = request
-        request.timeout = timeout
-        return try await base.execute(request)
     }
 }
 

@@ -9,19 +9,9 @@ import Testing
 @Suite("Telegram media downloads against a fake Bot API")
 struct TelegramMediaTests {
     private func withAPI(_ body: (FakeTelegramAPI, TelegramConnector, any HTTPTransport) async throws -> Void) async throws {
-        let api = try await FakeTelegramAPI(botToken: TelegramFixtures.botToken)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let result: Result<Void, any Error>
-        do {
-            let telegram = try TelegramFixtures.connector(settings: ["apiBaseURL": api.baseURL])
-            try await body(api, telegram, AsyncHTTPTransport(client: client))
-            result = .success(())
-        } catch {
-            result = .failure(error)
+        try await withPlatform(try await FakeTelegramAPI(botToken: TelegramFixtures.botToken)) { api, transport in
+            try await body(api, try TelegramFixtures.connector(settings: ["apiBaseURL": api.baseURL]), transport)
         }
-        try? await client.shutdown()
-        await api.stop()
-        try result.get()
     }
 
     @Test func onlyTelegramFileIDsAreDownloaded() throws {

@@ -11,19 +11,10 @@ struct TelegramSendTests {
     private func withAPI(
         requestTimeout: TimeInterval = 15, _ body: (FakeTelegramAPI, TelegramConnector, any HTTPTransport) async throws -> Void
     ) async throws {
-        let api = try await FakeTelegramAPI(botToken: TelegramFixtures.botToken)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let result: Result<Void, any Error>
-        do {
+        try await withPlatform(try await FakeTelegramAPI(botToken: TelegramFixtures.botToken)) { api, transport in
             let telegram = try TelegramFixtures.connector(settings: ["apiBaseURL": api.baseURL + "/"], requestTimeout: requestTimeout)
-            try await body(api, telegram, AsyncHTTPTransport(client: client))
-            result = .success(())
-        } catch {
-            result = .failure(error)
+            try await body(api, telegram, transport)
         }
-        try? await client.shutdown()
-        await api.stop()
-        try result.get()
     }
 
     private func delivery(_ content: MessageContent, to recipient: String = "123456789", id: Int64 = 1) -> OutboundDelivery {

@@ -11,17 +11,7 @@ struct WeChatSendTests {
     private static let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     private func withAPI(_ body: (FakeWeChatAPI, any HTTPTransport) async throws -> Void) async throws {
-        let api = try await FakeWeChatAPI(appID: WeChatFixtures.appID, appSecret: "app-secret")
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        do {
-            try await body(api, AsyncHTTPTransport(client: client))
-        } catch {
-            try? await client.shutdown()
-            await api.stop()
-            throw error
-        }
-        try await client.shutdown()
-        await api.stop()
+        try await withPlatform(try await FakeWeChatAPI(appID: WeChatFixtures.appID, appSecret: "app-secret"), body)
     }
 
     private func connector(_ api: FakeWeChatAPI, settings: [String: String] = [:]) throws -> WeChatConnector {

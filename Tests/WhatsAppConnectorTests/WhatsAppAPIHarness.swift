@@ -7,30 +7,9 @@ import ParleyTesting
 
 /// A fake Graph API and a real HTTP client to reach it, torn down after the test body.
 func withGraphAPI(_ body: (FakeMetaGraphAPI, any HTTPTransport) async throws -> Void) async throws {
-    let api = try await FakeMetaGraphAPI(accessToken: WhatsAppFixtures.accessToken, phoneNumberID: WhatsAppFixtures.phoneNumberID)
-    let client = HTTPClient(eventLoopGroupProvider: .singleton)
-    let result: Result<Void, any Error>
-    do {
-        try await body(api, AsyncHTTPTransport(client: client))
-        result = .success(())
-    } catch {
-        result = .failure(error)
-    }
-    try? await client.shutdown()
-    await api.stop()
-    try result.get()
-}
-
-/// The same network with a short client deadline, to see what a timeout does.
-struct ImpatientTransport: HTTPTransport {
-    let base: any HTTPTransport
-    let timeout: TimeInterval
-
-    func execute(_ request: TransportRequest) async throws -> TransportResponse {
-        var request = request
-        request.timeout = timeout
-        return try await base.execute(request)
-    }
+    try await withPlatform(
+        try await FakeMetaGraphAPI(accessToken: WhatsAppFixtures.accessToken, phoneNumberID: WhatsAppFixtures.phoneNumberID), body
+    )
 }
 
 extension WhatsAppFixtures {
