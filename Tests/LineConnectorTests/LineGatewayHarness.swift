@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import Logging
 import ParleyCore
@@ -24,26 +23,16 @@ struct LineGatewayHarness {
     var registry: PrometheusCollectorRegistry { test.registry }
 
     static func run(_ body: (LineGatewayHarness) async throws -> Void) async throws {
-        let api = try await FakeLineAPI(accessToken: LineFixtures.accessToken)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let test = try TestGateway(transport: AsyncHTTPTransport(client: client))
-        let result: Result<Void, any Error>
-        do {
+        try await withPlatform(try await FakeLineAPI(accessToken: LineFixtures.accessToken)) { api, transport in
+            let test = try TestGateway(transport: transport)
+            defer { test.removeFiles() }
             let channel = try await test.administration.addChannel(
                 kind: .line, name: "LINE OA",
                 credentials: ["channelSecret": LineFixtures.channelSecret, "channelAccessToken": LineFixtures.accessToken],
                 settings: ["apiBaseURL": api.baseURL, "dataBaseURL": api.baseURL]
             )
-            let agent = try await test.addAgent(role: .admin)
-            try await body(LineGatewayHarness(test: test, api: api, channel: channel, agent: agent))
-            result = .success(())
-        } catch {
-            result = .failure(error)
+            try await body(LineGatewayHarness(test: test, api: api, channel: channel, agent: try await test.addAgent(role: .admin)))
         }
-        try? await client.shutdown()
-        await api.stop()
-        test.removeFiles()
-        try result.get()
     }
 
     /// A signed webhook straight into the gateway, as the HTTP route hands it over.

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import ParleyCore
 import ParleyGateway
@@ -21,27 +20,18 @@ struct MessengerGatewayHarness {
 
     static func run(settings: [String: String] = [:], _ body: (MessengerGatewayHarness) async throws -> Void) async throws {
         let api = try await FakeMetaGraphAPI(pageAccessToken: MessengerFixtures.pageAccessToken, pageID: MessengerFixtures.pageID)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let clock = SettableClock()
-        let test = try TestGateway(transport: AsyncHTTPTransport(client: client), clock: clock, connectors: [
-            .messenger: { channel, credentials in try MessengerConnector(channel: channel, credentials: credentials, now: { clock.now() }) },
-        ])
-        let result: Result<Void, any Error>
-        do {
+        try await withPlatform(api) { api, transport in
+            let clock = SettableClock()
+            let test = try TestGateway(transport: transport, clock: clock, connectors: [
+                .messenger: { channel, credentials in try MessengerConnector(channel: channel, credentials: credentials, now: { clock.now() }) },
+            ])
+            defer { test.removeFiles() }
             let channel = try await test.administration.addChannel(
                 kind: .messenger, name: "Facebook Page", credentials: MessengerFixtures.credentials,
                 settings: settings.merging(["apiBaseURL": api.baseURL]) { $1 }
             )
-            let agent = try await test.addAgent(role: .admin)
-            try await body(MessengerGatewayHarness(test: test, api: api, channel: channel, agent: agent))
-            result = .success(())
-        } catch {
-            result = .failure(error)
+            try await body(MessengerGatewayHarness(test: test, api: api, channel: channel, agent: try await test.addAgent(role: .admin)))
         }
-        try? await client.shutdown()
-        await api.stop()
-        test.removeFiles()
-        try result.get()
     }
 
     func post(_ body: String, signature: String? = nil) async throws(GatewayError) -> WebhookResponse {

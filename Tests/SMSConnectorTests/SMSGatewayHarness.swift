@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import ParleyCore
 import ParleyGateway
@@ -25,32 +24,19 @@ struct SMSGatewayHarness {
     var registry: PrometheusCollectorRegistry { test.registry }
 
     static func run(settings: [String: String] = [:], _ body: (SMSGatewayHarness) async throws -> Void) async throws {
-        let api = try await FakeTwilioAPI(accountSid: SMSFixtures.accountSid, authToken: SMSFixtures.authToken)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
-        let transport = LoopbackTransport(base: AsyncHTTPTransport(client: client), target: api.baseURL)
-        let clock = SettableClock()
-        let result: Result<Void, any Error>
-        var test: TestGateway?
-        do {
+        try await withTwilioAPI { api, network in
+            let transport = LoopbackTransport(base: network, target: api.baseURL)
+            let clock = SettableClock()
             let gateway = try TestGateway(transport: transport, clock: clock, connectors: [
-                .sms: { channel, credentials in
-                    try SMSConnector(channel: channel, credentials: credentials, now: { clock.now() }, log: { _ in })
-                },
+                .sms: { channel, credentials in try SMSConnector(channel: channel, credentials: credentials, now: { clock.now() }) },
             ])
-            test = gateway
+            defer { gateway.removeFiles() }
             let channel = try await gateway.administration.addChannel(
                 kind: .sms, name: "Support SMS", credentials: SMSFixtures.credentials, settings: settings
             )
             let agent = try await gateway.addAgent(role: .admin)
             try await body(SMSGatewayHarness(test: gateway, api: api, transport: transport, channel: channel, agent: agent))
-            result = .success(())
-        } catch {
-            result = .failure(error)
         }
-        try? await client.shutdown()
-        await api.stop()
-        test?.removeFiles()
-        try result.get()
     }
 
     /// A webhook signed by Twilio straight into the gateway, as the HTTP route hands it over.

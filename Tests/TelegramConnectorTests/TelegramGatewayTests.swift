@@ -15,28 +15,19 @@ struct TelegramGatewayTests {
     private func withHarness(
         mode: String, _ body: (TestGateway, FakeTelegramAPI, Channel, Agent) async throws -> Void
     ) async throws {
-        let api = try await FakeTelegramAPI(botToken: TelegramFixtures.botToken)
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let harness = try TestGateway(
-            transport: AsyncHTTPTransport(client: client),
-            connectors: [.telegram: { channel, credentials in try TelegramConnector(channel: channel, credentials: credentials) }]
-        )
-        let result: Result<Void, any Error>
-        do {
+        try await withPlatform(try await FakeTelegramAPI(botToken: TelegramFixtures.botToken)) { api, transport in
+            let harness = try TestGateway(
+                transport: transport,
+                connectors: [.telegram: { channel, credentials in try TelegramConnector(channel: channel, credentials: credentials) }]
+            )
+            defer { harness.removeFiles() }
             let channel = try await harness.administration.addChannel(
                 kind: .telegram, name: "Support bot",
                 credentials: ["botToken": TelegramFixtures.botToken, "secretToken": TelegramFixtures.secretToken],
                 settings: ["mode": mode, "apiBaseURL": api.baseURL]
             )
             try await body(harness, api, channel, try await harness.addAgent(role: .admin))
-            result = .success(())
-        } catch {
-            result = .failure(error)
         }
-        try? await client.shutdown()
-        await api.stop()
-        harness.removeFiles()
-        try result.get()
     }
 
     private static func update(_ id: Int64, chat: Int64, text: String) -> String {

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import ParleyCore
 import ParleyGateway
@@ -13,11 +12,9 @@ import Testing
 @Suite("WeChat through the gateway")
 struct WeChatGatewayTests {
     private func withHarness(_ body: (TestGateway, FakeWeChatAPI, Channel, Agent) async throws -> Void) async throws {
-        let api = try await FakeWeChatAPI(appID: WeChatFixtures.appID, appSecret: "app-secret")
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let harness = try TestGateway(transport: AsyncHTTPTransport(client: client))
-        let result: Result<Void, any Error>
-        do {
+        try await withPlatform(try await FakeWeChatAPI(appID: WeChatFixtures.appID, appSecret: "app-secret")) { api, transport in
+            let harness = try TestGateway(transport: transport)
+            defer { harness.removeFiles() }
             let channel = try await harness.administration.addChannel(
                 kind: .wechat, name: "Main OA",
                 credentials: [
@@ -26,16 +23,8 @@ struct WeChatGatewayTests {
                 ],
                 settings: ["mode": "compatible", "apiBaseURL": api.baseURL]
             )
-            let agent = try await harness.addAgent(role: .admin)
-            try await body(harness, api, channel, agent)
-            result = .success(())
-        } catch {
-            result = .failure(error)
+            try await body(harness, api, channel, try await harness.addAgent(role: .admin))
         }
-        try? await client.shutdown()
-        await api.stop()
-        harness.removeFiles()
-        try result.get()
     }
 
     private func post(_ harness: TestGateway, _ channel: Channel, _ request: WebhookRequest) async throws -> WebhookResponse {
