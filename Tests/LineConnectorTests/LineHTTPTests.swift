@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
-import Logging
 import NIOCore
 import ParleyCore
 import ParleyHTTP
@@ -15,35 +14,19 @@ import Testing
 struct LineHTTPTests {
     @Test func statusCodesLINESeesForVerifyForgeryBrokenBodyAndMessages() async throws {
         try await LineGatewayHarness.run { harness throws in
-            var logger = Logger(label: "line-http-test")
-            logger.logLevel = .critical
-            let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-            let app = try buildApplication(
-                configuration: HTTPConfiguration(host: "127.0.0.1", port: 0), gateway: harness.gateway,
-                metricsRegistry: harness.registry, logger: logger,
-                onServerRunning: { port in
-                    continuation.yield(port)
-                    continuation.finish()
+            try await withLiveApplication(harness.test) { port, client in
+                /// `"<status> <body>"` as LINE would see it.
+                func post(_ body: String, signature: String?) async throws -> String {
+                    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(harness.channel.webhookPath)")
+                    request.method = .POST
+                    request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
+                    if let signature { request.headers.add(name: "x-line-signature", value: signature) }
+                    request.body = .bytes(ByteBuffer(string: body))
+                    let response = try await client.execute(request, timeout: .seconds(10))
+                    return "\(response.status.code) " + String(buffer: try await response.body.collect(upTo: 1 << 20))
                 }
-            )
-            let server = Task { try await app.runService(gracefulShutdownSignals: []) }
-            var iterator = ports.makeAsyncIterator()
-            let port = try #require(await iterator.next())
-            let client = HTTPClient(eventLoopGroupProvider: .singleton)
-            /// `"<status> <body>"` as LINE would see it.
-            func post(_ body: String, signature: String?) async throws -> String {
-                var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(harness.channel.webhookPath)")
-                request.method = .POST
-                request.headers.add(name: "Content-Type", value: "application/json; charset=utf-8")
-                if let signature { request.headers.add(name: "x-line-signature", value: signature) }
-                request.body = .bytes(ByteBuffer(string: body))
-                let response = try await client.execute(request, timeout: .seconds(10))
-                return "\(response.status.code) " + String(buffer: try await response.body.collect(upTo: 1 << 20))
-            }
-            func signed(_ body: String) -> String { LineSignature.sign(Array(body.utf8), secret: LineFixtures.channelSecret) }
+                func signed(_ body: String) -> String { LineSignature.sign(Array(body.utf8), secret: LineFixtures.channelSecret) }
 
-            let outcome: Result<Void, any Error>
-            do {
                 let verify = #"{"destination":"\#(LineFixtures.destination)","events":[]}"#
                 #expect(try await post(verify, signature: signed(verify)) == "200 {}")
                 #expect(try await post("{garbage", signature: "AAAA").hasPrefix("401"))
@@ -54,14 +37,7 @@ struct LineHTTPTests {
                 #expect(try await post(message, signature: signed(message)) == "200 {}", "a redelivery is acknowledged too")
                 let conversation = try await harness.onlyConversation()
                 #expect(try await harness.messages(conversation).map(\.content) == [.text("hello from LINE")])
-                outcome = .success(())
-            } catch {
-                outcome = .failure(error)
             }
-            try? await client.shutdown().get()
-            server.cancel()
-            _ = try? await server.value
-            try outcome.get()
         }
     }
 }

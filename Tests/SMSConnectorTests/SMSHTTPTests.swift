@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
-import Logging
 import NIOCore
 import ParleyCore
 import ParleyHTTP
@@ -16,39 +15,23 @@ import Testing
 struct SMSHTTPTests {
     @Test func statusCodesAndBodiesTwilioSees() async throws {
         try await SMSGatewayHarness.run { harness throws in
-            var logger = Logger(label: "sms-http-test")
-            logger.logLevel = .critical
-            let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-            let app = try buildApplication(
-                configuration: HTTPConfiguration(host: "127.0.0.1", port: 0), gateway: harness.gateway,
-                metricsRegistry: harness.registry, logger: logger,
-                onServerRunning: { port in
-                    continuation.yield(port)
-                    continuation.finish()
+            try await withLiveApplication(harness.test) { port, client in
+                let path = harness.channel.webhookPath
+                /// `"<status> <content type> <body>"` as Twilio would see it.
+                func post(_ fields: [(String, String)], query: String = "", signedURL: String?, contentType: String = "application/x-www-form-urlencoded") async throws -> String {
+                    var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)\(query)")
+                    request.method = .POST
+                    request.headers.add(name: "Content-Type", value: contentType)
+                    if let signedURL {
+                        request.headers.add(name: "X-Twilio-Signature", value: TwilioSignature.sign(url: signedURL, parameters: fields, authToken: SMSFixtures.authToken))
+                    }
+                    request.body = .bytes(ByteBuffer(string: SMSFixtures.formBody(fields)))
+                    let response = try await client.execute(request, timeout: .seconds(10))
+                    let type = response.headers.first(name: "Content-Type") ?? "-"
+                    return "\(response.status.code) \(type) " + String(buffer: try await response.body.collect(upTo: 1 << 20))
                 }
-            )
-            let server = Task { try await app.runService(gracefulShutdownSignals: []) }
-            var iterator = ports.makeAsyncIterator()
-            let port = try #require(await iterator.next())
-            let client = HTTPClient(eventLoopGroupProvider: .singleton)
-            let path = harness.channel.webhookPath
-            /// `"<status> <content type> <body>"` as Twilio would see it.
-            func post(_ fields: [(String, String)], query: String = "", signedURL: String?, contentType: String = "application/x-www-form-urlencoded") async throws -> String {
-                var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)\(query)")
-                request.method = .POST
-                request.headers.add(name: "Content-Type", value: contentType)
-                if let signedURL {
-                    request.headers.add(name: "X-Twilio-Signature", value: TwilioSignature.sign(url: signedURL, parameters: fields, authToken: SMSFixtures.authToken))
-                }
-                request.body = .bytes(ByteBuffer(string: SMSFixtures.formBody(fields)))
-                let response = try await client.execute(request, timeout: .seconds(10))
-                let type = response.headers.first(name: "Content-Type") ?? "-"
-                return "\(response.status.code) \(type) " + String(buffer: try await response.body.collect(upTo: 1 << 20))
-            }
-            let twiML = #"200 text/xml <?xml version="1.0" encoding="UTF-8"?><Response></Response>"#
+                let twiML = #"200 text/xml <?xml version="1.0" encoding="UTF-8"?><Response></Response>"#
 
-            let outcome: Result<Void, any Error>
-            do {
                 let public_ = "https://parley.example\(path)"
                 #expect(try await post(SMSFixtures.sms("hello over the wire"), signedURL: public_) == twiML)
                 // Signed for the address the request actually reached (the Host header): refused.
@@ -64,14 +47,7 @@ struct SMSHTTPTests {
 
                 let conversation = try await harness.onlyConversation()
                 #expect(try await harness.messages(conversation).map(\.content) == [.text("hello over the wire"), .text("with a query")])
-                outcome = .success(())
-            } catch {
-                outcome = .failure(error)
             }
-            try? await client.shutdown().get()
-            server.cancel()
-            _ = try? await server.value
-            try outcome.get()
         }
     }
 }
