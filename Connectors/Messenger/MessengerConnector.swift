@@ -26,7 +26,7 @@ public struct MessengerConnector: ChannelConnector {
     let guardian: MetaWebhookGuard
     let graph: GraphClient
     let now: @Sendable () -> Date
-    let deliveredPieces = MetaDeliveredPieces()
+    let deliveredPieces = DeliveredPieces()
 
     public init(
         channel: Channel, credentials: [String: String], requestTimeout: TimeInterval = 15,

@@ -14,17 +14,18 @@ extension GraphClient {
     /// Posts `bodies` to `path` one after the other, in order, skipping those a previous
     /// attempt of the same message already delivered. The first refusal stops the rest.
     public func postPieces(
-        _ path: String, bodies: [[UInt8]], message: MessageID, memory: MetaDeliveredPieces, transport: any HTTPTransport,
+        _ path: String, bodies: [[UInt8]], message: MessageID, memory: DeliveredPieces, transport: any HTTPTransport,
         messageID: @Sendable ([UInt8]) -> String?
     ) async -> PiecesOutcome {
-        let (done, previousID) = await memory.progress(for: message)
-        var lastID = previousID
+        let progress = await memory.progress(for: message)
+        let done = progress.count
+        var lastID = progress.platformID
         for (index, body) in bodies.enumerated() where index >= done {
             let piece = bodies.count > 1 ? " (piece \(index + 1) of \(bodies.count))" : ""
             switch await post(path, json: body, transport: transport) {
             case .accepted(let answer):
                 lastID = messageID(answer) ?? lastID
-                if index + 1 < bodies.count { await memory.record(index + 1, lastID: lastID, for: message) }
+                if index + 1 < bodies.count { await memory.record(index + 1, platformID: lastID, for: message) }
             case .retryLater(let reason, let after):
                 return .retryLater(reason: reason + piece, after: after)
             case .refused(let status, let error):

@@ -19,14 +19,14 @@ extension SMSConnector {
         case .failure(let refusal): return .failed(reason: refusal.reason)
         }
         let progress = await deliveredPieces.progress(for: delivery.messageID)
-        var firstSid = progress.firstSid
+        var firstSid = progress.platformID
         for (index, fields) in forms.enumerated() where index >= progress.count {
             let form = addressing(delivery.recipient) + fields + statusCallbackField
             let piece = forms.count > 1 ? " (piece \(index + 1) of \(forms.count))" : ""
             switch await post(form, transport) {
             case .accepted(let sid):
                 if index == 0 { firstSid = sid }
-                await deliveredPieces.record(index + 1, firstSid: firstSid, for: delivery.messageID)
+                await deliveredPieces.record(index + 1, platformID: firstSid, for: delivery.messageID)
             case .retryLater(let reason, let after):
                 return .retryLater(reason: redacted(reason + piece), after: after)
             case .failed(let reason):

@@ -27,7 +27,7 @@ public struct SMSConnector: ChannelConnector {
     /// Where refused media URLs are reported (an SSRF attempt or a misconfigured `mediaDomains`).
     let log: @Sendable (String) -> Void
     /// Pieces of long replies Twilio already accepted, so a retry resumes after them.
-    let deliveredPieces = SMSDeliveredPieces()
+    let deliveredPieces = DeliveredPieces()
 
     /// The empty TwiML document: "no immediate reply" (CHANNELS.md §6.2).
     public static let emptyTwiML = #"<?xml version="1.0" encoding="UTF-8"?><Response></Response>"#

@@ -18,14 +18,14 @@ extension TelegramConnector {
         case .success(let built): calls = built
         case .failure(let failure): return .failed(reason: failure.reason)
         }
-        let alreadyDelivered = await deliveredPieces.count(for: delivery.messageID)
-        var platformID: String?
-        for (index, call) in calls.enumerated() where index >= alreadyDelivered {
+        let progress = await deliveredPieces.progress(for: delivery.messageID)
+        var platformID = progress.platformID
+        for (index, call) in calls.enumerated() where index >= progress.count {
             let piece = calls.count > 1 ? " (piece \(index + 1) of \(calls.count))" : ""
             switch await perform(call, transport) {
             case .accepted(let message):
-                await deliveredPieces.record(index + 1, for: delivery.messageID)
-                platformID = message.map { "\($0.chat?.id.description ?? delivery.recipient):\($0.message_id)" }
+                platformID = message.map { "\($0.chat?.id.description ?? delivery.recipient):\($0.message_id)" } ?? platformID
+                await deliveredPieces.record(index + 1, platformID: platformID, for: delivery.messageID)
             case .retryLater(let reason, let after):
                 return .retryLater(reason: redacted(reason + piece), after: after)
             case .failed(let reason):

@@ -26,7 +26,7 @@ public struct TelegramConnector: ChannelConnector {
     /// Deadline of each Bot API call; file downloads get longer.
     let requestTimeout: TimeInterval
     /// Pieces of long replies already accepted, so a retry resumes after them.
-    let deliveredPieces = TelegramDeliveredPieces()
+    let deliveredPieces = DeliveredPieces()
 
     static let secretHeader = "X-Telegram-Bot-Api-Secret-Token"
 
