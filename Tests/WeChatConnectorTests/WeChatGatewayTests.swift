@@ -70,6 +70,7 @@ struct WeChatGatewayTests {
                 now: harness.clock.now()
             ))
             #expect(await harness.gateway.replyWindow(for: capped)?.isOpen == false)
+            #expect(await harness.gateway.replyWindow(for: capped)?.remainingSends == 0, "the workbench shows no sends left")
 
             // The follower writes again: five more replies allowed; 49 hours later, none.
             _ = try await post(harness, channel, WeChatFixtures.plainRequest(WeChatFixtures.text("还在吗", msgID: "2")))
