@@ -5,22 +5,17 @@ extension LineConnector {
     /// LINE takes at most five message objects per push or reply.
     static let messagesPerRequest = 5
 
-    /// Pushes the message; see `send(_:replyToken:transport:)`.
+    /// Delivers one outbound message: through the delivery's reply token when it is fresh, this
+    /// is the first attempt and the message fits one reply (five objects); otherwise, or when
+    /// LINE refuses the token, by push. A retry never uses the token again, so a reply that may
+    /// have arrived (5xx, timeout) is not sent twice through it.
     public func send(_ delivery: OutboundDelivery, transport: any HTTPTransport) async -> SendOutcome {
-        await send(delivery, replyToken: nil, transport: transport)
-    }
-
-    /// Delivers one outbound message: through `replyToken` when it is fresh, this is the first
-    /// attempt and the message fits one reply (five objects); otherwise, or when LINE refuses
-    /// the token, by push. A retry never uses the token again, so a reply that may have arrived
-    /// (5xx, timeout) is not sent twice through it.
-    public func send(_ delivery: OutboundDelivery, replyToken: LineReplyToken?, transport: any HTTPTransport) async -> SendOutcome {
         let objects: [LineMessageObject]
         switch LineMessageObject.objects(for: delivery.content, textLimit: channel.policy.textLimit) {
         case .success(let built): objects = built
         case .failure(let refusal): return .failed(reason: refusal.reason)
         }
-        if let replyToken, delivery.attempt <= 1, objects.count <= Self.messagesPerRequest,
+        if let replyToken = delivery.replyToken, delivery.attempt <= 1, objects.count <= Self.messagesPerRequest,
            now().timeIntervalSince(replyToken.receivedAt) < LineConfiguration.replyTokenMaxAge
         {
             switch await reply(token: replyToken.token, objects, transport: transport) {

@@ -14,7 +14,9 @@ import ParleyCore
 ///   customer, and are skipped;
 /// - media that LINE hosts becomes `line-content:<message id>`, downloaded on receipt through
 ///   the data API; media from an `external` provider keeps its URL;
-/// - event and message types Parley does not map become `.unsupported(rawType:)`.
+/// - event and message types Parley does not map become `.unsupported(rawType:)`;
+/// - an event's reply token travels with it so the first answer can use it; a redelivered
+///   event's token does not, since it arrives after the token has most likely expired.
 enum LineEvents {
     static let contentScheme = "line-content:"
 
@@ -51,7 +53,8 @@ enum LineEvents {
         guard let timestamp = event.timestamp else { throw .malformedPayload("events[\(index)] (\(event.type)) has no timestamp") }
         return InboundMessage(
             externalUserID: partner, platformMessageID: eventID, content: try content(of: event, index: index),
-            sentAt: Date(timeIntervalSince1970: TimeInterval(timestamp) / 1000)
+            sentAt: Date(timeIntervalSince1970: TimeInterval(timestamp) / 1000),
+            replyToken: event.deliveryContext?.isRedelivery == true ? nil : event.replyToken.flatMap { $0.isEmpty ? nil : $0 }
         )
     }
 

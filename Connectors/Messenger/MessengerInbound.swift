@@ -16,10 +16,10 @@ import ParleyCore
 /// - postbacks become the event `postback`, quick replies `quick_reply`, each with the
 ///   developer payload; referrals and opt-ins become `referral` / `optin` events;
 /// - **reactions** become the event `reaction` with the emoji (`reaction_removed` on unreact);
-/// - `delivery` becomes a `delivered` receipt for each mid it lists. A `read` names no
-///   message, only a watermark time ("everything before this was read"), and a connector
-///   cannot turn a time into mids without the store: only reads that carry a `mid` become
-///   receipts, the rest are dropped (the gateway would need a watermark event, see the report);
+/// - `delivery` becomes a `delivered` receipt for each mid it lists, and `delivery` and `read`
+///   become watermark receipts for their `watermark` time ("everything sent before this was
+///   delivered / read"), applied by the gateway to every message sent to that customer up to
+///   then; a `read` that names its `mid` is also a receipt for that message;
 /// - any other event kind becomes `.unsupported(rawType:)` named after its field, never an error.
 enum MessengerInbound {
     static let object = "page"
@@ -38,15 +38,22 @@ enum MessengerInbound {
             if let id = entry.id?.value, id != pageID { continue }
             for (index, event) in (entry.messaging ?? []).enumerated() {
                 let at = event.timestamp?.date(milliseconds: true) ?? entry.time?.date(milliseconds: true) ?? now
+                let customer = event.sender?.id?.value
                 if let delivery = event.delivery {
-                    let when = delivery.watermark?.date(milliseconds: true) ?? at
+                    let watermark = delivery.watermark?.date(milliseconds: true)
                     for mid in delivery.mids ?? [] {
-                        append(.deliveryReceipt(platformMessageID: mid, status: .delivered, at: when), key: "delivered \(mid)")
+                        append(.deliveryReceipt(platformMessageID: mid, status: .delivered, at: watermark ?? at), key: "delivered \(mid)")
+                    }
+                    if let customer, let watermark {
+                        append(.deliveryWatermark(externalUserID: customer, status: .delivered, upTo: watermark), key: "delivered \(customer) \(watermark)")
                     }
                     continue
                 }
                 if let read = event.read {
                     if let mid = read.mid { append(.deliveryReceipt(platformMessageID: mid, status: .read, at: at), key: "read \(mid)") }
+                    if let customer, let watermark = read.watermark?.date(milliseconds: true) {
+                        append(.deliveryWatermark(externalUserID: customer, status: .read, upTo: watermark), key: "read \(customer) \(watermark)")
+                    }
                     continue
                 }
                 if event.message?.is_echo == true { continue }

@@ -33,14 +33,16 @@ public enum TwilioSignature {
         return matched
     }
 
-    /// The URL Twilio posted to: public base URL, the path as received, the query rebuilt from
-    /// its pairs (the route hands over values percent-decoded; they are re-escaped minimally,
-    /// so a query that Twilio's console URL spelled with needless escapes will not match).
+    /// The URL Twilio posted to: public base URL, the path and the query exactly as received.
+    /// Only when the raw query is unknown is it rebuilt from its decoded pairs, re-escaped
+    /// minimally (a URL spelled with needless escapes would then not match).
     public static func requestURL(of request: WebhookRequest) -> String {
         var base = request.publicBaseURL[...]
         while base.last == "/" { base = base.dropLast() }
         var url = String(base) + (request.path.hasPrefix("/") ? request.path : "/" + request.path)
-        if !request.query.isEmpty {
+        if let rawQuery = request.rawQuery {
+            if !rawQuery.isEmpty { url += "?" + rawQuery }
+        } else if !request.query.isEmpty {
             url += "?" + request.query.map { "\($0.name)=\(escapeQueryValue($0.value))" }.joined(separator: "&")
         }
         return url

@@ -79,7 +79,8 @@ enum TelegramInbound {
         if let voice = message.voice { return .audio(media(voice, mimeType: "audio/ogg", caption: caption), transcript: nil) }
         if let audio = message.audio { return .audio(media(audio, mimeType: "audio/mpeg", caption: caption), transcript: nil) }
         if let document = message.document { return .file(media(document, mimeType: nil, caption: caption)) }
-        if let sticker = message.sticker { return .sticker(id: sticker.file_id, url: nil) }
+        // The file id both sends the same sticker back and, as the URL, downloads its image.
+        if let sticker = message.sticker { return .sticker(id: sticker.file_id, url: fileScheme + sticker.file_id) }
         // A venue also carries its `location`: the venue has the name and address.
         if let venue = message.venue {
             return .location(

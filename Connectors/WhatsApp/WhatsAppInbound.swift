@@ -13,7 +13,7 @@ import ParleyCore
 /// - **echoes**: a message whose sender is the business number itself is skipped, since Parley
 ///   (or the WhatsApp Business app) sent it and it is not the customer's;
 /// - media becomes `whatsapp-media:<media id>`, downloaded on receipt (ids expire after
-///   7 days); stickers keep the same reference as their id;
+///   7 days); a sticker keeps its media id as its id and is downloaded the same way;
 /// - contacts become `contactCard`s (a second card in one message is stored as `<wamid>#2`);
 /// - button and list replies, template quick replies and Flow answers become events
 ///   (`button_reply`, `list_reply`, `button`, `flow_reply`) carrying the developer payload;
@@ -84,7 +84,7 @@ enum WhatsAppInbound {
         case "document":
             content = media(message.document).map(MessageContent.file)
         case "sticker":
-            content = message.sticker?.id.map { .sticker(id: mediaScheme + $0, url: nil) }
+            content = message.sticker?.id.map { .sticker(id: $0, url: mediaScheme + $0) }
         case "location":
             content = message.location.flatMap { location in
                 guard let latitude = location.latitude, let longitude = location.longitude else { return nil }

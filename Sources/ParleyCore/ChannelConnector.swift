@@ -44,10 +44,14 @@ public struct OutboundDelivery: Sendable, Equatable {
     public var sendsSinceCustomerMessage: Int
     /// The customer opted out of messages on this channel (SMS `STOP`).
     public var recipientOptedOut: Bool
+    /// The customer's latest unused reply token, handed to the first attempt of the first reply
+    /// after it and to no other: the store consumes it when it claims that attempt.
+    public var replyToken: ReplyToken?
 
     public init(
         messageID: MessageID, conversationID: ConversationID, recipient: String, content: MessageContent,
-        attempt: Int, lastCustomerMessageAt: Date?, sendsSinceCustomerMessage: Int = 0, recipientOptedOut: Bool = false
+        attempt: Int, lastCustomerMessageAt: Date?, sendsSinceCustomerMessage: Int = 0, recipientOptedOut: Bool = false,
+        replyToken: ReplyToken? = nil
     ) {
         self.messageID = messageID
         self.conversationID = conversationID
@@ -57,6 +61,7 @@ public struct OutboundDelivery: Sendable, Equatable {
         self.lastCustomerMessageAt = lastCustomerMessageAt
         self.sendsSinceCustomerMessage = sendsSinceCustomerMessage
         self.recipientOptedOut = recipientOptedOut
+        self.replyToken = replyToken
     }
 }
 

@@ -5,6 +5,9 @@ public enum InboundEvent: Sendable, Equatable {
     case message(InboundMessage)
     /// A platform receipt for one of our outbound messages (delivered, read, failed).
     case deliveryReceipt(platformMessageID: String, status: DeliveryStatus, at: Date)
+    /// A receipt that names no message, only a time (Messenger `delivery`/`read` watermarks):
+    /// every message sent to `externalUserID` up to `upTo` reached `status`.
+    case deliveryWatermark(externalUserID: String, status: DeliveryStatus, upTo: Date)
     /// The customer asked to receive nothing more (SMS `STOP`), or to receive messages again
     /// (`START`). Sends to an opted-out customer fail with the reason instead of reaching them.
     case optOut(externalUserID: String, optedOut: Bool)
@@ -19,13 +22,20 @@ public struct InboundMessage: Sendable, Equatable {
     public var platformMessageID: String
     public var content: MessageContent
     public var sentAt: Date
+    /// A single-use token to answer this message with (LINE), kept on the conversation so the
+    /// first reply can use it while it is fresh.
+    public var replyToken: String?
 
-    public init(externalUserID: String, displayName: String? = nil, platformMessageID: String, content: MessageContent, sentAt: Date) {
+    public init(
+        externalUserID: String, displayName: String? = nil, platformMessageID: String, content: MessageContent, sentAt: Date,
+        replyToken: String? = nil
+    ) {
         self.externalUserID = externalUserID
         self.displayName = displayName
         self.platformMessageID = platformMessageID
         self.content = content
         self.sentAt = sentAt
+        self.replyToken = replyToken
     }
 }
 

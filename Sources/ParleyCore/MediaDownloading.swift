@@ -20,6 +20,7 @@ extension MessageContent {
     public var media: MediaReference? {
         switch self {
         case .image(let media), .video(let media), .file(let media), .audio(let media, _): media
+        case .sticker(_, let url?): MediaReference(location: url)
         default: nil
         }
     }
@@ -31,6 +32,7 @@ extension MessageContent {
         case .video: .video(media)
         case .file: .file(media)
         case .audio(_, let transcript): .audio(media, transcript: transcript)
+        case .sticker(let id, _): .sticker(id: id, url: media.location)
         default: self
         }
     }

@@ -6,8 +6,11 @@ public struct WebhookRequest: Sendable {
     public var method: Method
     /// The path as received, without the query.
     public var path: String
-    /// Query parameters in order, repeated names kept.
+    /// Query parameters in order, repeated names kept, values percent-decoded.
     public var query: [(name: String, value: String)]
+    /// The query exactly as it arrived (without the `?`), escapes untouched, for signatures that
+    /// cover the URL as the platform spelled it; `nil` when the caller only has the pairs.
+    public var rawQuery: String?
     /// Header fields in order; names are matched case-insensitively.
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
@@ -15,12 +18,13 @@ public struct WebhookRequest: Sendable {
     public var publicBaseURL: String
 
     public init(
-        method: Method, path: String, query: [(name: String, value: String)] = [],
+        method: Method, path: String, query: [(name: String, value: String)] = [], rawQuery: String? = nil,
         headers: [(name: String, value: String)] = [], body: [UInt8] = [], publicBaseURL: String
     ) {
         self.method = method
         self.path = path
         self.query = query
+        self.rawQuery = rawQuery
         self.headers = headers
         self.body = body
         self.publicBaseURL = publicBaseURL

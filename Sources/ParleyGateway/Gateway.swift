@@ -73,6 +73,7 @@ public struct Gateway: Sendable {
         let reopenWindow = channel.policy.reopenWindow
         var items: [IngestItem] = []
         var receiptsToApply: [(String, DeliveryStatus)] = []
+        var watermarks: [(externalUserID: String, status: DeliveryStatus, upTo: Date)] = []
         var optOuts: [(String, Bool)] = []
         for event in events {
             switch event {
@@ -83,6 +84,8 @@ public struct Gateway: Sendable {
                 ))
             case .deliveryReceipt(let platformMessageID, let status, _):
                 receiptsToApply.append((platformMessageID, status))
+            case .deliveryWatermark(let externalUserID, let status, let upTo):
+                watermarks.append((externalUserID, status, upTo))
             case .optOut(let externalUserID, let optedOut):
                 optOuts.append((externalUserID, optedOut))
             }
@@ -100,6 +103,16 @@ public struct Gateway: Sendable {
                 if let updated = try await conversations.applyReceipt(channel: channel.id, platformMessageID: platformMessageID, status: status) {
                     bus.publish([.messageUpdated(updated)])
                 }
+            } catch {
+                throw GatewayError.unavailable("receipt not stored: \(error)")
+            }
+        }
+        for watermark in watermarks {
+            do {
+                let updated = try await conversations.applyWatermark(
+                    channel: channel.id, externalID: watermark.externalUserID, status: watermark.status, upTo: watermark.upTo
+                )
+                if !updated.isEmpty { bus.publish(updated.map { .messageUpdated($0) }) }
             } catch {
                 throw GatewayError.unavailable("receipt not stored: \(error)")
             }

@@ -27,7 +27,7 @@ actor WakeSignal {
                 waiter = continuation
                 Task {
                     try? await Task.sleep(for: timeout)
-                    await self.expire(mine)
+                    self.expire(mine)
                 }
             }
         } onCancel: {

@@ -24,6 +24,7 @@ struct WebhookRoutes {
             method: method,
             path: request.uri.path,
             query: request.uri.queryParameters.map { (String($0.key), String($0.value)) },
+            rawQuery: request.uri.query,
             headers: request.headers.map { ($0.name.canonicalName, $0.value) },
             body: Array(body.readableBytesView),
             publicBaseURL: gateway.publicBaseURL

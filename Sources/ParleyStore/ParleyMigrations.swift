@@ -33,6 +33,12 @@ public enum ParleyMigrations {
         migrator.registerMigration("0005_identity_opt_out") { db in
             try db.execute(sql: "ALTER TABLE identities ADD COLUMN opted_out_at REAL")
         }
+        migrator.registerMigration("0006_reply_tokens") { db in
+            try db.execute(sql: """
+                ALTER TABLE conversations ADD COLUMN reply_token TEXT;
+                ALTER TABLE conversations ADD COLUMN reply_token_at REAL;
+                """)
+        }
         return migrator
     }
 

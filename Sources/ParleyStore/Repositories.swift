@@ -48,6 +48,9 @@ public protocol ConversationRepository: Sendable {
     /// Applies a platform's delivery receipt; `nil` when no outbound message has that id or the
     /// status would move backwards.
     func applyReceipt(channel: ChannelID, platformMessageID: String, status: DeliveryStatus) async throws -> Message?
+    /// Applies a watermark receipt: moves every message sent to the customer `externalID` up to
+    /// `upTo` forward to `status`. Returns the messages that changed, oldest first.
+    func applyWatermark(channel: ChannelID, externalID: String, status: DeliveryStatus, upTo: Date) async throws -> [Message]
     /// Moves an outbound message's status forward; `nil` when it would move backwards.
     func advance(_ id: MessageID, to status: DeliveryStatus) async throws -> Message?
 }

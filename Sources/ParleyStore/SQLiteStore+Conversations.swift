@@ -123,6 +123,27 @@ extension SQLiteStore: ConversationRepository {
         }
     }
 
+    /// "Sent up to" is the time the outbox recorded the platform's acceptance, which is after the
+    /// platform received the message: a watermark never covers a message still on its way.
+    public func applyWatermark(channel: ChannelID, externalID: String, status: DeliveryStatus, upTo: Date) async throws -> [Message] {
+        try await pool.write { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Columns.messageFields) FROM messages
+                    WHERE id IN (SELECT o.message_id FROM outbox o
+                                 JOIN conversations c ON c.id = o.conversation_id
+                                 JOIN identities i ON i.id = c.identity_id
+                                 WHERE i.channel_id = ? AND i.external_id = ? AND o.state = 'done' AND o.updated_at <= ?)
+                      AND direction = 'outbound' AND status IN ('sent', 'delivered')
+                    ORDER BY id
+                    """,
+                arguments: [channel.rawValue, externalID, upTo.timeIntervalSince1970]
+            )
+            return try rows.compactMap { try Self.advance(db, $0, to: status) }
+        }
+    }
+
     public func advance(_ id: MessageID, to status: DeliveryStatus) async throws -> Message? {
         try await pool.write { db in
             try Self.advance(db, Row.fetchOne(db, sql: "SELECT \(Columns.messageFields) FROM messages WHERE id = ?", arguments: [id.rawValue]), to: status)

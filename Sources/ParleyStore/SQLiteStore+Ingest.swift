@@ -89,6 +89,10 @@ extension SQLiteStore {
         conversation.updatedAt = time
         conversation.repliesSinceCustomerMessage = 0
         try saveActivity(db, conversation)
+        if let token = inbound.replyToken {
+            try db.cachedStatement(sql: "UPDATE conversations SET reply_token = ?, reply_token_at = ? WHERE id = ?")
+                .execute(arguments: [token, time.timeIntervalSince1970, conversation.id.rawValue])
+        }
 
         events.append(.messageCreated(message, conversation))
         if let transition { events.append(.conversationUpdated(conversation, transition)) }

@@ -10,7 +10,7 @@ extension SQLiteStore: OutboxRepository {
                 sql: """
                     SELECT o.id, o.channel_id, o.attempts, o.message_id, o.conversation_id,
                            m.content, i.external_id, c.last_customer_message_at, c.replies_since_customer,
-                           i.opted_out_at IS NOT NULL AS opted_out
+                           i.opted_out_at IS NOT NULL AS opted_out, c.reply_token, c.reply_token_at
                     FROM outbox o
                     JOIN messages m ON m.id = o.message_id
                     JOIN conversations c ON c.id = o.conversation_id
@@ -29,11 +29,20 @@ extension SQLiteStore: OutboxRepository {
                 let id: Int64 = row["id"]
                 try claim.execute(arguments: [now.timeIntervalSince1970 + lease, now.timeIntervalSince1970, id])
                 let attempts: Int = row["attempts"]
+                // A reply token is single-use: the first attempt that could use it takes it, so
+                // neither a retry nor the next reply tries it again.
+                var replyToken: ReplyToken?
+                if attempts == 0, let token: String = row["reply_token"], let at = Columns.date(row["reply_token_at"]) {
+                    replyToken = ReplyToken(token: token, receivedAt: at)
+                    try db.cachedStatement(sql: "UPDATE conversations SET reply_token = NULL, reply_token_at = NULL WHERE id = ?")
+                        .execute(arguments: [row["conversation_id"] as Int64])
+                }
                 let delivery = OutboundDelivery(
                     messageID: MessageID(row["message_id"]), conversationID: ConversationID(row["conversation_id"]),
                     recipient: row["external_id"], content: Columns.decodeContent(row["content"]),
                     attempt: attempts + 1, lastCustomerMessageAt: Columns.date(row["last_customer_message_at"]),
-                    sendsSinceCustomerMessage: row["replies_since_customer"], recipientOptedOut: row["opted_out"]
+                    sendsSinceCustomerMessage: row["replies_since_customer"], recipientOptedOut: row["opted_out"],
+                    replyToken: replyToken
                 )
                 return OutboxItem(id: id, channelID: ChannelID(row["channel_id"]), attempts: attempts, delivery: delivery)
             }

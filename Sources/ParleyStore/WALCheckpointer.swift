@@ -20,7 +20,7 @@ public struct WALCheckpointer: Sendable {
     @discardableResult
     public func checkpoint() async throws -> Bool {
         do {
-            try await connection.writeWithoutTransaction { db in
+            _ = try await connection.writeWithoutTransaction { db in
                 try db.checkpoint(.passive)
             }
             return true

@@ -33,7 +33,7 @@ public final class ParleydProcess: Sendable {
         self.dataDirectory = dataDirectory
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         outputFile = dataDirectory.appendingPathComponent("parleyd-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
         let output = try FileHandle(forWritingTo: outputFile)
         process = Process()
         process.executableURL = try Self.binary()

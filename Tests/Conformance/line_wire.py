@@ -261,7 +261,9 @@ class FakeLineAPI(FakeAPI):
       the SDK's `PushMessageRequest` / `ReplyMessageRequest` (400 if it does not parse, or holds
       0 or more than 5 messages, or a text over 5,000 characters); success is 200
       `{"sentMessages":[{"id","quoteToken"}…]}`; a repeat of an accepted `X-Line-Retry-Key` is
-      409 with the first answer's sentMessages; a retry key on /reply is 400;
+      409 with the first answer's sentMessages; a retry key on /reply is 400; a reply token must
+      have been handed out with `issue_reply_token` and is single-use (400 "Invalid reply token"
+      otherwise, nothing delivered), the reply going to the user it was issued for;
     - GET /v2/bot/message/{id}/content: the bytes of `content_bytes(id)` as image/jpeg;
     - `script(to, …)`: the next pushes to `to` answer these instead. Each item is
       ("fail", status) — nothing delivered — or ("deliver-then-fail", status) — delivered, then
@@ -278,6 +280,12 @@ class FakeLineAPI(FakeAPI):
         self._accepted_keys: dict[str, list] = {}
         self._sent_ids = itertools.count(600_000_000_000_000_000)
         self.delivered: list[dict] = []  # {"to", "messages", "retry_key", "route"}
+        self._reply_tokens: dict[str, str] = {}
+
+    def issue_reply_token(self, token: str, to: str) -> None:
+        """Makes `token` (sent to parleyd in a webhook event from `to`) usable once on /reply."""
+        with self._lock:
+            self._reply_tokens[token] = to
 
     def script(self, to: str, *steps: tuple[str, int]) -> None:
         with self._lock:
@@ -309,11 +317,18 @@ class FakeLineAPI(FakeAPI):
             parsed = (PushMessageRequest if route == "push" else ReplyMessageRequest).from_json(request.body.decode("utf-8"))
         except Exception as error:  # what LINE answers a body it cannot read
             return self._error(400, f"The request body has 1 error(s): {error}")
-        to = parsed.to if route == "push" else None
-        request.notes.update(to=to, parsed=parsed)
         retry_key = request.headers.get("x-line-retry-key")
         if retry_key is not None and route == "reply":
             return self._error(400, "The retry key is not supported for this endpoint")
+        if route == "push":
+            to = parsed.to
+        else:
+            with self._lock:
+                to = self._reply_tokens.pop(parsed.reply_token, None)
+            if to is None:
+                request.notes.update(to=None, parsed=parsed)
+                return self._error(400, "Invalid reply token")
+        request.notes.update(to=to, parsed=parsed)
         if retry_key is not None and not UUID_RE.match(retry_key.lower()):
             return self._error(400, "The value for the 'X-Line-Retry-Key' header is invalid")
         if not 1 <= len(parsed.messages) <= 5:

@@ -3,6 +3,9 @@ reaches the fake Messaging API (the channel's apiBaseURL) as `POST /v2/bot/messa
 `Authorization: Bearer <channel access token>`, an `X-Line-Retry-Key` UUID and a body the SDK's
 `PushMessageRequest` reads; it is the request line-bot-sdk's own `MessagingApi.push_message`
 makes. A 5xx is retried with the same retry key, so LINE delivers once (409 for a repeat).
+The first reply to a customer's event whose reply token is still fresh (CHANNELS.md §5.4) goes
+through `POST /v2/bot/message/reply` instead, once; tokens the fake did not issue are refused as
+LINE refuses an expired one, and parleyd falls back to the push.
 """
 
 from __future__ import annotations
@@ -10,7 +13,9 @@ from __future__ import annotations
 import json
 import uuid
 
-from linebot.v3.messaging import ApiClient, Configuration, MessagingApi, PushMessageRequest, TextMessage
+from linebot.v3.messaging import (
+    ApiClient, Configuration, MessagingApi, PushMessageRequest, ReplyMessageRequest, TextMessage,
+)
 
 import line_wire as lw
 
@@ -58,6 +63,31 @@ def test_reply_is_a_push_the_sdk_reads(base_url, agent, line_channels, fake_line
     assert sent["status"]["state"] == "sent", show(sent)
     answer = json.loads(calls[0].answer)
     assert sent.get("platformMessageId") == answer["sentMessages"][0]["id"], show(sent)
+
+
+def test_a_fresh_reply_token_answers_the_first_reply_once(base_url, agent, line_channels, fake_line_api):
+    """The token of the customer's event, unused and seconds old: the first reply goes through
+    /reply with exactly the body the SDK's `ReplyMessageRequest` reads, without a retry key
+    (LINE answers 400 to one there); the second reply, the token spent, is pushed."""
+    channel = line_channels["main"]
+    built = lw.event("text")
+    fake_line_api.issue_reply_token(built.event.reply_token, built.partner)
+    user, conversation = conversation_with(base_url, agent, channel, built)
+    agent.reply(conversation["id"], "Yes, we ship to Osaka.")
+    replies = fake_line_api.wait_for(lambda r: r.path == "/v2/bot/message/reply" and r.notes.get("to") == user)
+    call = replies[0]
+    assert call.status == 200 and "x-line-retry-key" not in call.headers, call.describe()
+    assert call.headers.get("authorization") == f"Bearer {lw.ACCESS_TOKEN}", call.describe()
+    request = ReplyMessageRequest.from_json(call.body.decode("utf-8"))
+    assert request.reply_token == built.event.reply_token, request
+    assert [m.text for m in request.messages] == ["Yes, we ship to Osaka."], request
+
+    queued = agent.reply(conversation["id"], "Anything else?")
+    push = assert_push(fake_line_api.wait_for_pushes(user)[0], user)
+    assert [m.text for m in push.messages] == ["Anything else?"], push
+    assert [d["route"] for d in fake_line_api.deliveries(user)] == ["reply", "push"]
+    sent = agent.wait_message(conversation["id"], queued["id"], lambda m: m["status"]["state"] != "queued")
+    assert sent["status"]["state"] == "sent", show(sent)
 
 
 def test_push_matches_the_sdks_own_push(base_url, agent, line_channels, fake_line_api):

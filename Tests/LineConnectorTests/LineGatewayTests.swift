@@ -41,6 +41,8 @@ struct LineGatewayTests {
         try await LineGatewayHarness.run { harness throws in
             _ = try await harness.post(LineFixtures.webhook([LineFixtures.textEvent("where is my order?")]))
             let conversation = try await harness.onlyConversation()
+            // Written after the customer's reply token aged out: pushed, with a retry key.
+            harness.clock.advance(by: LineConfiguration.replyTokenMaxAge)
             await harness.api.state.script([.deliverThenFail(status: 500)])
             let reply = try await harness.gateway.reply(to: conversation.id, text: "It left our warehouse today.", by: harness.agent)
             await harness.gateway.dispatcher.drainDue()
@@ -56,6 +58,39 @@ struct LineGatewayTests {
             #expect(delivered.count == 1)
             #expect(delivered.first?.to == LineFixtures.userID)
             #expect(LineFixtures.texts(delivered.map(\.messages)) == [["It left our warehouse today."]])
+        }
+    }
+
+    @Test func theFirstReplyUsesTheCustomersFreshTokenAndLaterOnesArePushed() async throws {
+        try await LineGatewayHarness.run { harness throws in
+            await harness.api.state.issueReplyToken("nHuyWiB7yP5Zw52FIkcQobQuGDXCTA", for: LineFixtures.userID)
+            _ = try await harness.post(LineFixtures.webhook([LineFixtures.textEvent("do you ship to Osaka?")]))
+            let conversation = try await harness.onlyConversation()
+            harness.clock.advance(by: 3)
+            _ = try await harness.gateway.reply(to: conversation.id, text: "Yes, in two days.", by: harness.agent)
+            _ = try await harness.gateway.reply(to: conversation.id, text: "Anything else?", by: harness.agent)
+            await harness.gateway.dispatcher.drainDue()
+            await harness.gateway.dispatcher.drainDue()
+
+            let requests = await harness.api.state.messageRequests
+            #expect(requests.map(\.path) == ["/v2/bot/message/reply", "/v2/bot/message/push"])
+            #expect(requests.first?.body == .parse(
+                #"{"replyToken":"nHuyWiB7yP5Zw52FIkcQobQuGDXCTA","messages":[{"type":"text","text":"Yes, in two days."}]}"#
+            ))
+            #expect(requests.first?.retryKey == nil && requests.last?.retryKey != nil)
+            let delivered = await harness.api.state.delivered
+            #expect(delivered.map(\.route) == [.reply, .push])
+            #expect(LineFixtures.texts(delivered.map(\.messages)) == [["Yes, in two days."], ["Anything else?"]])
+            #expect(try await harness.messages(conversation).filter { $0.direction == .outbound }.map(\.status) == [.sent, .sent])
+
+            // The customer writes again: their new token answers the next reply.
+            await harness.api.state.issueReplyToken("b60d432864f44d079f6d8efe86cf404b", for: LineFixtures.userID)
+            _ = try await harness.post(LineFixtures.webhook([LineFixtures.messageEvent(
+                #"{"id":"2","type":"text","text":"No, thanks"}"#, eventID: "01HQX7W5XKQ0B5Y3M3T5C6J9ZB", replyToken: "b60d432864f44d079f6d8efe86cf404b"
+            )]))
+            _ = try await harness.gateway.reply(to: conversation.id, text: "Have a nice day!", by: harness.agent)
+            await harness.gateway.dispatcher.drainDue()
+            #expect(await harness.api.state.delivered.map(\.route) == [.reply, .push, .reply])
         }
     }
 

@@ -38,23 +38,23 @@ struct LineReplyTests {
     @Test func aFreshTokenIsUsedAndAnyOtherFallsBackToPush() async throws {
         try await withLineAPI { api, transport in
             let line = try LineFixtures.connector(api, now: { Self.now })
-            let fresh = LineReplyToken(token: "fresh", receivedAt: Self.now.addingTimeInterval(-5))
+            let fresh = ReplyToken(token: "fresh", receivedAt: Self.now.addingTimeInterval(-5))
             await api.state.issueReplyToken("fresh", for: LineFixtures.userID)
-            #expect(await line.send(LineFixtures.delivery(.text("one"), id: 1), replyToken: fresh, transport: transport)
+            #expect(await line.send(LineFixtures.delivery(.text("one"), id: 1).replying(with: fresh), transport: transport)
                 == .sent(platformMessageID: "600000000000000001"))
 
             // Used already (LINE refuses it): pushed instead.
-            guard case .sent = await line.send(LineFixtures.delivery(.text("two"), id: 2), replyToken: fresh, transport: transport) else {
+            guard case .sent = await line.send(LineFixtures.delivery(.text("two"), id: 2).replying(with: fresh), transport: transport) else {
                 Issue.record("two not sent")
                 return
             }
             // Too old to try, or a retry (the first attempt may have used it): pushed without asking.
             await api.state.issueReplyToken("stale", for: LineFixtures.userID)
             await api.state.issueReplyToken("retried", for: LineFixtures.userID)
-            let stale = LineReplyToken(token: "stale", receivedAt: Self.now.addingTimeInterval(-LineConfiguration.replyTokenMaxAge))
-            let retried = LineReplyToken(token: "retried", receivedAt: Self.now)
-            _ = await line.send(LineFixtures.delivery(.text("three"), id: 3), replyToken: stale, transport: transport)
-            _ = await line.send(LineFixtures.delivery(.text("four"), id: 4, attempt: 2), replyToken: retried, transport: transport)
+            let stale = ReplyToken(token: "stale", receivedAt: Self.now.addingTimeInterval(-LineConfiguration.replyTokenMaxAge))
+            let retried = ReplyToken(token: "retried", receivedAt: Self.now)
+            _ = await line.send(LineFixtures.delivery(.text("three"), id: 3).replying(with: stale), transport: transport)
+            _ = await line.send(LineFixtures.delivery(.text("four"), id: 4, attempt: 2).replying(with: retried), transport: transport)
 
             #expect(await api.state.messageRequests.map(\.path) == [
                 "/v2/bot/message/reply", "/v2/bot/message/reply", "/v2/bot/message/push",
@@ -70,11 +70,19 @@ struct LineReplyTests {
             let line = try LineFixtures.connector(api, now: { Self.now })
             await api.state.issueReplyToken("token", for: LineFixtures.userID)
             await api.state.script([.fail(status: 500, message: "An error occurred in the internal server")])
-            let token = LineReplyToken(token: "token", receivedAt: Self.now)
-            #expect(await line.send(LineFixtures.delivery(.text("hi")), replyToken: token, transport: transport)
+            let token = ReplyToken(token: "token", receivedAt: Self.now)
+            #expect(await line.send(LineFixtures.delivery(.text("hi")).replying(with: token), transport: transport)
                 == .retryLater(reason: "LINE API answered HTTP 500: An error occurred in the internal server", after: nil))
-            _ = await line.send(LineFixtures.delivery(.text("hi"), attempt: 2), replyToken: token, transport: transport)
+            _ = await line.send(LineFixtures.delivery(.text("hi"), attempt: 2).replying(with: token), transport: transport)
             #expect(await api.state.messageRequests.map(\.path) == ["/v2/bot/message/reply", "/v2/bot/message/push"])
         }
+    }
+}
+
+private extension OutboundDelivery {
+    func replying(with token: ReplyToken) -> OutboundDelivery {
+        var delivery = self
+        delivery.replyToken = token
+        return delivery
     }
 }

@@ -126,11 +126,13 @@ struct LineWebhookTests {
         #expect(messages.map(\.platformMessageID) == ["01HA", "01HB", "01HC"])
         #expect(messages.map(\.externalUserID) == [LineFixtures.userID, "U2", LineFixtures.userID])
         #expect(messages.map(\.content.previewText) == ["first", "second", "[follow]"])
+        #expect(messages.map(\.replyToken) == ["nHuyWiB7yP5Zw52FIkcQobQuGDXCTA", "nHuyWiB7yP5Zw52FIkcQobQuGDXCTA", "r"])
 
         let redelivered = LineFixtures.webhook([
             LineFixtures.messageEvent(#"{"id":"1","type":"text","text":"first"}"#, eventID: "01HA", redelivery: true, replyToken: "other"),
         ])
         #expect(try decode(redelivered).first?.platformMessageID == "01HA", "a redelivery is the same platform message")
+        #expect(try decode(redelivered).first?.replyToken == nil, "a redelivery's token has most likely expired")
     }
 
     @Test func groupAndRoomConversationsAreWithTheGroupNotTheMember() throws {

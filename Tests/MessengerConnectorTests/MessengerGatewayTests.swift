@@ -98,6 +98,51 @@ struct MessengerGatewayTests {
         }
     }
 
+    @Test(.timeLimit(.minutes(1))) func watermarksAdvanceEverythingSentBeforeThemAndNothingAfter() async throws {
+        try await MessengerGatewayHarness.run { harness throws in
+            _ = try await harness.post(MessengerFixtures.webhook([MessengerFixtures.entry([MessengerFixtures.text("hello", mid: "m_1")])]))
+            let conversation = try await harness.onlyConversation()
+            let sentAt = harness.test.clock.now()
+            let first = try await harness.gateway.reply(to: conversation.id, text: "Hi!", by: harness.agent)
+            let second = try await harness.gateway.reply(to: conversation.id, text: "How can I help?", by: harness.agent)
+            await harness.gateway.dispatcher.drainDue()
+            await harness.gateway.dispatcher.drainDue()
+            harness.test.clock.advance(by: 60)
+            let third = try await harness.gateway.reply(to: conversation.id, text: "Still there?", by: harness.agent)
+            await harness.gateway.dispatcher.drainDue()
+            #expect(await harness.api.state.sent.count == 3)
+            func statuses() async throws -> [DeliveryStatus] {
+                let messages = try await harness.messages(conversation)
+                return try [first, second, third].map { reply in try #require(messages.first { $0.id == reply.id }).status }
+            }
+            func milliseconds(_ date: Date) -> Int64 { Int64(date.timeIntervalSince1970 * 1000) }
+
+            // Read up to 30 s after the first two left: those two are read, the third is not.
+            let events = harness.gateway.bus.subscribe()
+            _ = try await harness.post(MessengerFixtures.webhook([MessengerFixtures.entry([
+                MessengerFixtures.event("read", #"{"watermark":\#(milliseconds(sentAt.addingTimeInterval(30)))}"#),
+            ])]))
+            #expect(try await statuses() == [.read, .read, .sent])
+            var announced: [MessageID] = []
+            for await event in events {
+                if case .messageUpdated(let message) = event, message.status == .read { announced.append(message.id) }
+                if announced.count == 2 { break }
+            }
+            #expect(announced == [first.id, second.id])
+
+            // Delivered up to after the third: only the third moves (read never goes back to delivered).
+            _ = try await harness.post(MessengerFixtures.webhook([MessengerFixtures.entry([
+                MessengerFixtures.event("delivery", #"{"watermark":\#(milliseconds(sentAt.addingTimeInterval(90)))}"#),
+            ])]))
+            #expect(try await statuses() == [.read, .read, .delivered])
+            // Another customer's watermark touches nothing of this one's.
+            _ = try await harness.post(MessengerFixtures.webhook([MessengerFixtures.entry([
+                MessengerFixtures.event("read", #"{"watermark":\#(milliseconds(sentAt.addingTimeInterval(90)))}"#, from: "9999999999"),
+            ])]))
+            #expect(try await statuses() == [.read, .read, .delivered])
+        }
+    }
+
     @Test func aReplyAfterTheWindowGoesWithTheHumanAgentTag() async throws {
         try await MessengerGatewayHarness.run(settings: ["humanAgentTag": "true"]) { harness throws in
             _ = try await harness.post(MessengerFixtures.webhook([MessengerFixtures.entry([MessengerFixtures.text("any news?", mid: "m_1")])]))

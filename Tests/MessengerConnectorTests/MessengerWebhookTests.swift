@@ -115,7 +115,7 @@ struct MessengerWebhookTests {
         #expect(decoded == expected.map { "\($0.0) \($0.1)" })
     }
 
-    @Test func deliveriesBecomeReceiptsAndWatermarkOnlyReadsAreDropped() throws {
+    @Test func deliveriesAndReadsBecomeReceiptsAndWatermarks() throws {
         let connector = try MessengerFixtures.connector()
         let body = MessengerFixtures.webhook([MessengerFixtures.entry([
             MessengerFixtures.event("delivery", #"{"mids":["m_out1","m_out2"],"watermark":1458668856253}"#),
@@ -124,10 +124,15 @@ struct MessengerWebhookTests {
             MessengerFixtures.event("delivery", #"{"watermark":1458668856253}"#),
         ])])
         let delivered = Date(timeIntervalSince1970: 1_458_668_856.253)
+        let psid = MessengerFixtures.psid
+        // The repeated delivery watermark (last event) adds nothing.
         #expect(try connector.decode(MessengerFixtures.request(body)) == [
             .deliveryReceipt(platformMessageID: "m_out1", status: .delivered, at: delivered),
             .deliveryReceipt(platformMessageID: "m_out2", status: .delivered, at: delivered),
+            .deliveryWatermark(externalUserID: psid, status: .delivered, upTo: delivered),
+            .deliveryWatermark(externalUserID: psid, status: .read, upTo: Date(timeIntervalSince1970: 1_458_668_856.999)),
             .deliveryReceipt(platformMessageID: "m_out2", status: .read, at: Date(timeIntervalSince1970: 1_458_668_857.1)),
+            .deliveryWatermark(externalUserID: psid, status: .read, upTo: Date(timeIntervalSince1970: 1_458_668_857)),
         ])
     }
 

@@ -44,9 +44,22 @@ struct SMSHTTPTests {
                     SMSFixtures.sms("with a query", sid: "SM55555555555555555555555555555555"), query: query, signedURL: public_ + query
                 ) == twiML)
                 #expect(try await post(SMSFixtures.sms("query not signed"), query: query, signedURL: public_).hasPrefix("401 "))
+                // Twilio signs the URL as configured, needless escapes and all (`%2D` is `-`, `+` a
+                // space): the signature is checked over the query as it arrived, not a re-spelling.
+                let oddlySpelled = "?tenant=acme%2Dco&note=a+b"
+                #expect(try await post(
+                    SMSFixtures.sms("escaped query", sid: "SM66666666666666666666666666666666"), query: oddlySpelled,
+                    signedURL: public_ + oddlySpelled
+                ) == twiML)
+                #expect(try await post(
+                    SMSFixtures.sms("re-spelled", sid: "SM77777777777777777777777777777777"), query: oddlySpelled,
+                    signedURL: public_ + "?tenant=acme-co&note=a%20b"
+                ).hasPrefix("401 "))
 
                 let conversation = try await harness.onlyConversation()
-                #expect(try await harness.messages(conversation).map(\.content) == [.text("hello over the wire"), .text("with a query")])
+                #expect(try await harness.messages(conversation).map(\.content) == [
+                    .text("hello over the wire"), .text("with a query"), .text("escaped query"),
+                ])
             }
         }
     }

@@ -140,7 +140,7 @@ struct TelegramWebhookTests {
             ),
             (
                 #""sticker":{"file_id":"CAAC-sticker","file_unique_id":"AgAD","type":"regular","width":512,"height":512,"is_animated":false,"is_video":false,"emoji":"👍"}"#,
-                .sticker(id: "CAAC-sticker", url: nil)
+                .sticker(id: "CAAC-sticker", url: "telegram-file:CAAC-sticker")
             ),
             (
                 #""location":{"latitude":52.520008,"longitude":13.404954}"#,

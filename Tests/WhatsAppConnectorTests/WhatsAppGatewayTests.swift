@@ -151,12 +151,20 @@ struct WhatsAppGatewayTests {
             await harness.api.state.addMedia(id: "1479537139650973", mimeType: "image/jpeg", bytes: jpeg)
             _ = try await harness.post(WhatsAppFixtures.webhook([WhatsAppFixtures.entry(messages: [
                 WhatsAppFixtures.message("image", #"{"caption":"the scratch","mime_type":"image/jpeg","id":"1479537139650973"}"#, id: "wamid.IMG"),
+                WhatsAppFixtures.message("sticker", #"{"mime_type":"image/webp","id":"881093127006538","animated":false}"#, id: "wamid.STK"),
             ])]))
-            #expect(await harness.gateway.mediaFetcher.fetchDue() == 1)
+            let webp: [UInt8] = Array("RIFF\u{0}\u{0}\u{0}\u{0}WEBPVP8 ".utf8)
+            await harness.api.state.addMedia(id: "881093127006538", mimeType: "image/webp", bytes: webp)
+            #expect(await harness.gateway.mediaFetcher.fetchDue() == 2)
             let conversation = try #require(try await harness.conversations().first)
-            let image = try #require(try await harness.messages(conversation).first { $0.platformMessageID == "wamid.IMG" })
+            let messages = try await harness.messages(conversation)
+            let image = try #require(messages.first { $0.platformMessageID == "wamid.IMG" })
             let file = try await harness.gateway.mediaFile(of: image.id, for: harness.agent)
             #expect(file.bytes == jpeg && file.mimeType == "image/jpeg")
+            // A sticker is media too, with an id that expires: kept, and served like an image.
+            let sticker = try #require(messages.first { $0.platformMessageID == "wamid.STK" })
+            #expect(sticker.content == .sticker(id: "881093127006538", url: MediaReference.stored(for: sticker.id)))
+            #expect(try await harness.gateway.mediaFile(of: sticker.id, for: harness.agent).bytes == webp)
         }
     }
 }

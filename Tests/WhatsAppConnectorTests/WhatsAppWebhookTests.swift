@@ -118,7 +118,7 @@ struct WhatsAppWebhookTests {
             ("m2", .audio(MediaReference(location: "whatsapp-media:2", mimeType: "audio/ogg; codecs=opus"), transcript: nil)),
             ("m3", .video(MediaReference(location: "whatsapp-media:3", mimeType: "video/mp4"))),
             ("m4", .file(MediaReference(location: "whatsapp-media:4", mimeType: "application/pdf", fileName: "invoice.pdf"))),
-            ("m5", .sticker(id: "whatsapp-media:5", url: nil)),
+            ("m5", .sticker(id: "5", url: "whatsapp-media:5")),
             ("m6", .location(latitude: 37.4847, longitude: -122.1477, name: "Meta HQ", address: "1 Hacker Way")),
             ("m7", .contactCard(name: "Ann Lee", phones: ["+1 650 555 0100"])),
             ("m7#2", .contactCard(name: "Bo Chen", phones: ["16505550101"])),

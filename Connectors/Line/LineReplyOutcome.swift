@@ -1,16 +1,4 @@
-import Foundation
 import ParleyCore
-
-/// A reply token LINE handed out with one customer event, and when Parley received it.
-public struct LineReplyToken: Sendable, Equatable {
-    public var token: String
-    public var receivedAt: Date
-
-    public init(token: String, receivedAt: Date) {
-        self.token = token
-        self.receivedAt = receivedAt
-    }
-}
 
 /// What became of a send through a reply token.
 public enum LineReplyOutcome: Sendable, Equatable {
