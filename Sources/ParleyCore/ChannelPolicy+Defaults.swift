@@ -49,18 +49,24 @@ extension ChannelPolicy {
         }
     }
 
-    /// Applies a channel instance's settings (`idleTimeout=15m`, `reopenWindow=2h`,
-    /// `textLimit=500`). Unknown keys are ignored here: they belong to the connector.
-    /// Values that do not parse keep the default; `ChannelSettingsValidator` refuses them
-    /// before they are ever stored.
+    /// The settings keys that are durations, validated wherever settings are written.
+    public static let durationKeys = ["idleTimeout", "nudgeBefore", "agentReplyTimeout", "reopenWindow"]
+    /// Every key the policy reads.
+    public static let settingKeys = durationKeys + ["nudgeText", "closeText", "textLimit"]
+
+    /// Applies a channel kind's or instance's settings (`idleTimeout=15m`, `reopenWindow=2h`,
+    /// `textLimit=500`, `nudgeText=…`). Unknown keys are ignored here: they belong to the
+    /// connector. Values that do not parse keep the default; `ChannelAdministration` refuses
+    /// them, naming the key, before they are ever stored.
     public func overridden(by settings: [String: String]) -> ChannelPolicy {
         var policy = self
-        if let text = settings["idleTimeout"], let value = try? DurationText.parse(text) {
-            policy.idleTimeout = value
-        }
-        if let text = settings["reopenWindow"], let value = try? DurationText.parse(text) {
-            policy.reopenWindow = value
-        }
+        func duration(_ key: String) -> TimeInterval? { settings[key].flatMap { try? DurationText.parse($0) } }
+        if let value = duration("idleTimeout") { policy.idleTimeout = value }
+        if let value = duration("nudgeBefore") { policy.nudgeBefore = value }
+        if let value = duration("agentReplyTimeout") { policy.agentReplyTimeout = value }
+        if let value = duration("reopenWindow") { policy.reopenWindow = value }
+        if let text = settings["nudgeText"] { policy.nudgeText = text }
+        if let text = settings["closeText"] { policy.closeText = text }
         if let text = settings["textLimit"], let value = Int(text), value > 0 {
             switch policy.textLimit {
             case .characters: policy.textLimit = .characters(value)

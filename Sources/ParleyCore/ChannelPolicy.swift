@@ -11,8 +11,16 @@ public struct ChannelPolicy: Sendable, Equatable, Codable {
     public var sendsPerWindow: Int?
     /// What can still reach the customer once the window has closed.
     public var outsideWindow: OutOfWindowRoute
-    /// A conversation whose customer stays silent this long after our last message closes.
+    /// A conversation whose customer stays silent this long after our last message closes
+    /// (0 = never).
     public var idleTimeout: TimeInterval
+    /// How long before the idle close `nudgeText` is sent (0 = no nudge).
+    public var nudgeBefore: TimeInterval
+    public var nudgeText: String
+    /// Sent when a conversation idle-closes; empty sends nothing.
+    public var closeText: String
+    /// A customer waiting this long for an answer is escalated, never closed (0 = never).
+    public var agentReplyTimeout: TimeInterval
     /// A customer who writes again within this long after a close reopens the same conversation.
     public var reopenWindow: TimeInterval
     /// The longest text one platform message may carry; longer replies are split.
@@ -29,6 +37,10 @@ public struct ChannelPolicy: Sendable, Equatable, Codable {
         sendsPerWindow: Int? = nil,
         outsideWindow: OutOfWindowRoute,
         idleTimeout: TimeInterval,
+        nudgeBefore: TimeInterval = ChannelPolicy.defaultNudgeBefore,
+        nudgeText: String = ChannelPolicy.defaultNudgeText,
+        closeText: String = ChannelPolicy.defaultCloseText,
+        agentReplyTimeout: TimeInterval = ChannelPolicy.defaultAgentReplyTimeout,
         reopenWindow: TimeInterval = 30 * 60,
         textLimit: TextLimit,
         outboundContent: Set<ContentKind>,
@@ -39,11 +51,24 @@ public struct ChannelPolicy: Sendable, Equatable, Codable {
         self.sendsPerWindow = sendsPerWindow
         self.outsideWindow = outsideWindow
         self.idleTimeout = idleTimeout
+        self.nudgeBefore = nudgeBefore
+        self.nudgeText = nudgeText
+        self.closeText = closeText
+        self.agentReplyTimeout = agentReplyTimeout
         self.reopenWindow = reopenWindow
         self.textLimit = textLimit
         self.outboundContent = outboundContent
         self.sendsPerSecond = sendsPerSecond
         self.sendsPerSecondPerChat = sendsPerSecondPerChat
+    }
+
+    public static let defaultNudgeBefore: TimeInterval = 5 * 60
+    public static let defaultNudgeText = "Are you still there? This conversation will close soon if we don't hear from you."
+    public static let defaultCloseText = "This conversation has been closed. Write to us any time to start a new one."
+    public static let defaultAgentReplyTimeout: TimeInterval = 10 * 60
+
+    public var timers: TimerSettings {
+        TimerSettings(idleTimeout: idleTimeout, nudgeBefore: nudgeBefore, agentReplyTimeout: agentReplyTimeout)
     }
 }
 

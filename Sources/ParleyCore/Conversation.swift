@@ -19,12 +19,16 @@ public struct Conversation: Sendable, Equatable {
     /// Replies delivered since the customer last wrote; platforms that cap them (WeChat: 5 per
     /// customer message) count from here.
     public var repliesSinceCustomerMessage: Int
+    /// When an agent or the bot last wrote to the customer: the idle clock runs from here.
+    public var lastReplyAt: Date?
+    /// The customer's first message we have not answered yet; `nil` when we spoke last.
+    public var waitingSince: Date?
 
     public init(
         id: ConversationID, channelID: ChannelID, contactID: ContactID, identityID: IdentityID,
         externalID: String, state: ConversationState, createdAt: Date, updatedAt: Date,
         lastCustomerMessageAt: Date? = nil, lastMessageAt: Date? = nil, lastMessagePreview: String? = nil,
-        repliesSinceCustomerMessage: Int = 0
+        repliesSinceCustomerMessage: Int = 0, lastReplyAt: Date? = nil, waitingSince: Date? = nil
     ) {
         self.id = id
         self.channelID = channelID
@@ -38,6 +42,8 @@ public struct Conversation: Sendable, Equatable {
         self.lastMessageAt = lastMessageAt
         self.lastMessagePreview = lastMessagePreview
         self.repliesSinceCustomerMessage = repliesSinceCustomerMessage
+        self.lastReplyAt = lastReplyAt
+        self.waitingSince = waitingSince
     }
 
     public var status: ConversationStatus { state.status }

@@ -42,6 +42,8 @@ public enum ConversationLifecycle {
             return ConversationState(status: .closed, assignee: state.assignee, closeReason: .abandoned)
         case (.reopen, .resolved), (.reopen, .closed):
             return ConversationState(status: .queued)
+        case (.escalate, .assigned), (.escalate, .queued):
+            return ConversationState(status: .queued)
         default:
             throw illegal
         }

@@ -28,6 +28,9 @@ public enum ConversationCommand: Sendable, Equatable {
     case close(CloseReason)
     /// The customer wrote again after it was resolved or closed.
     case reopen
+    /// The customer waited too long for an answer: back to the queue to be offered again (an
+    /// assigned one loses its agent), with the event telling supervisors. Never a close.
+    case escalate
 
     public var name: String {
         switch self {
@@ -38,6 +41,7 @@ public enum ConversationCommand: Sendable, Equatable {
         case .resolve: "resolve"
         case .close: "close"
         case .reopen: "reopen"
+        case .escalate: "escalate"
         }
     }
 }

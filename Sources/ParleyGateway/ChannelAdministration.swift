@@ -64,7 +64,7 @@ public struct ChannelAdministration: Sendable {
 
     /// Refuses settings the gateway would misread, naming the key.
     static func validate(settings: [String: String]) throws(GatewayError) {
-        for key in ["idleTimeout", "reopenWindow", "nudgeBefore", "agentReplyTimeout"] {
+        for key in ChannelPolicy.durationKeys {
             if let value = settings[key] {
                 do { _ = try DurationText.parse(value) } catch { throw GatewayError.invalid(field: key, reason: error.description) }
             }

@@ -94,11 +94,15 @@ extension Gateway {
         guard text.count <= 10_000 else { throw GatewayError.invalid(field: "text", reason: "longer than 10,000 characters") }
         do { try AssignmentRules.checkOwnership(actor: agent, conversation: conversation) } catch { throw GatewayError(error) }
         let (message, updated): (Message, Conversation)
+        let timers = await timers(of: conversation)
         do {
-            (message, updated) = try await conversations.appendOutbound(to: id, content: .text(text), sender: .agent(agent.id), at: clock.now())
+            (message, updated) = try await conversations.appendOutbound(
+                to: id, content: .text(text), sender: .agent(agent.id), timers: timers, at: clock.now()
+            )
         } catch {
             throw GatewayError(error)
         }
+        noteDeadlines(of: updated, timers)
         bus.publish([.messageCreated(message, updated)])
         dispatcher.wake()
         return message
@@ -114,22 +118,36 @@ extension Gateway {
             throw GatewayError.unavailable("\(error)")
         }
         do { try AssignmentRules.check(actor: agent, conversation: conversation, target: target) } catch { throw GatewayError(error) }
-        return try await apply(.assign(target), to: id, by: agent)
+        return try await apply(.assign(target), to: conversation, by: agent)
     }
 
     public func resolve(_ id: ConversationID, by agent: Agent) async throws(GatewayError) -> Conversation {
         let conversation = try await conversation(id, for: agent)
         do { try AssignmentRules.checkOwnership(actor: agent, conversation: conversation) } catch { throw GatewayError(error) }
-        return try await apply(.resolve, to: id, by: agent)
+        return try await apply(.resolve, to: conversation, by: agent)
     }
 
-    private func apply(_ command: ConversationCommand, to id: ConversationID, by agent: Agent) async throws(GatewayError) -> Conversation {
+    private func apply(_ command: ConversationCommand, to current: Conversation, by agent: Agent) async throws(GatewayError) -> Conversation {
+        let timers = await timers(of: current)
         do {
-            let (conversation, transition) = try await conversations.apply(command, to: id, by: .agent(agent.id), at: clock.now())
+            let (conversation, transition) = try await conversations.apply(
+                command, to: current.id, by: .agent(agent.id), timers: timers, at: clock.now()
+            )
+            noteDeadlines(of: conversation, timers)
             bus.publish([.conversationUpdated(conversation, transition)])
             return conversation
         } catch {
             throw GatewayError(error)
         }
+    }
+
+    /// The conversation's channel timers; none when the channel cannot be loaded.
+    func timers(of conversation: Conversation) async -> TimerSettings {
+        (try? await registry.connector(for: conversation.channelID))?.policy.timers ?? TimerSettings(idleTimeout: 0)
+    }
+
+    /// Wakes the scheduler for the timers the store just armed for `conversation`.
+    func noteDeadlines(of conversation: Conversation, _ timers: TimerSettings) {
+        if let earliest = ConversationTimers.deadlines(for: conversation, settings: timers).values.min() { scheduler.note(earliest) }
     }
 }

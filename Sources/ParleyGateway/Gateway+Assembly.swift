@@ -29,9 +29,13 @@ extension Gateway {
         let mediaFetcher = MediaFetcher(
             jobs: store, registry: registry, transport: transport, bus: bus, clock: clock, retry: retry, logger: logger
         )
+        let scheduler = DeadlineScheduler(
+            deadlines: store, channels: store, registry: registry, bus: bus, dispatcher: dispatcher, clock: clock,
+            factory: metricsFactory, logger: logger
+        )
         return Gateway(
             conversations: store, agents: store, channels: store, registry: registry, pipeline: pipeline, bus: bus,
-            dispatcher: dispatcher, mediaFetcher: mediaFetcher, media: store, clock: clock, metrics: metrics, logger: logger, publicBaseURL: publicBaseURL,
+            dispatcher: dispatcher, mediaFetcher: mediaFetcher, scheduler: scheduler, media: store, clock: clock, metrics: metrics, logger: logger, publicBaseURL: publicBaseURL,
             passwords: passwords
         )
     }

@@ -15,6 +15,7 @@ public struct Gateway: Sendable {
     public let bus: EventBus
     public let dispatcher: Dispatcher
     public let mediaFetcher: MediaFetcher
+    public let scheduler: DeadlineScheduler
     let media: any MediaDownloadRepository
     public let clock: any WallClock
     public let metrics: GatewayMetrics
@@ -26,7 +27,7 @@ public struct Gateway: Sendable {
     public init(
         conversations: any ConversationRepository, agents: any AgentRepository, channels: any ChannelRepository,
         registry: ConnectorRegistry, pipeline: IngestPipeline, bus: EventBus, dispatcher: Dispatcher,
-        mediaFetcher: MediaFetcher, media: any MediaDownloadRepository, clock: any WallClock, metrics: GatewayMetrics, logger: Logger, publicBaseURL: String,
+        mediaFetcher: MediaFetcher, scheduler: DeadlineScheduler, media: any MediaDownloadRepository, clock: any WallClock, metrics: GatewayMetrics, logger: Logger, publicBaseURL: String,
         passwords: PasswordHasher = PasswordHasher()
     ) {
         self.conversations = conversations
@@ -37,6 +38,7 @@ public struct Gateway: Sendable {
         self.bus = bus
         self.dispatcher = dispatcher
         self.mediaFetcher = mediaFetcher
+        self.scheduler = scheduler
         self.media = media
         self.clock = clock
         self.metrics = metrics
@@ -70,7 +72,7 @@ public struct Gateway: Sendable {
         let channel = connector.channel
         let downloader = connector as? any MediaDownloadingConnector
         let now = clock.now()
-        let reopenWindow = channel.policy.reopenWindow
+        let policy = channel.policy
         var items: [IngestItem] = []
         var receiptsToApply: [(String, DeliveryStatus)] = []
         var watermarks: [(externalUserID: String, status: DeliveryStatus, upTo: Date)] = []
@@ -80,7 +82,8 @@ public struct Gateway: Sendable {
             case .message(let message):
                 let downloadsMedia = message.content.media.map { downloader?.mustDownload($0) ?? false } ?? false
                 items.append(IngestItem(
-                    channelID: channel.id, reopenWindow: reopenWindow, message: message, receivedAt: now, downloadsMedia: downloadsMedia
+                    channelID: channel.id, reopenWindow: policy.reopenWindow, message: message, receivedAt: now,
+                    downloadsMedia: downloadsMedia, timers: policy.timers
                 ))
             case .deliveryReceipt(let platformMessageID, let status, _):
                 receiptsToApply.append((platformMessageID, status))
@@ -94,7 +97,9 @@ public struct Gateway: Sendable {
         defer { if items.contains(where: \.downloadsMedia) { mediaFetcher.wake() } }
         for result in await pipeline.ingest(items) {
             switch result {
-            case .success(let stored): receipts.append(stored.receipt)
+            case .success(let stored):
+                receipts.append(stored.receipt)
+                if let due = stored.earliestDeadline { scheduler.note(due) }
             case .failure(let error): throw GatewayError.unavailable("message not stored: \(error)")
             }
         }

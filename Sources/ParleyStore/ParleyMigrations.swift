@@ -39,6 +39,21 @@ public enum ParleyMigrations {
                 ALTER TABLE conversations ADD COLUMN reply_token_at REAL;
                 """)
         }
+        // The two clocks of ConversationTimers. Deadlines themselves depend on channel settings the
+        // store does not know; the gateway recomputes them for every open conversation at start.
+        migrator.registerMigration("0007_conversation_clocks") { db in
+            try db.execute(sql: """
+                ALTER TABLE conversations ADD COLUMN last_reply_at REAL;
+                ALTER TABLE conversations ADD COLUMN waiting_since REAL;
+                UPDATE conversations SET last_reply_at = (
+                    SELECT MAX(created_at) FROM messages
+                    WHERE conversation_id = conversations.id AND direction = 'outbound' AND sender_kind IN ('agent', 'bot'));
+                UPDATE conversations SET waiting_since = last_customer_message_at
+                WHERE status IN ('bot', 'queued', 'assigned', 'pending') AND last_customer_message_at IS NOT NULL
+                  AND (last_reply_at IS NULL OR last_reply_at < last_customer_message_at);
+                CREATE INDEX conversations_by_channel_status ON conversations(channel_id, status);
+                """)
+        }
         return migrator
     }
 

@@ -35,12 +35,13 @@ public protocol ConversationRepository: Sendable {
     func messages(in conversation: ConversationID, before: MessageID?, limit: Int) async throws -> [Message]
     /// A customer's visible thread across all their conversations on one channel, after a cursor.
     func messages(channel: ChannelID, externalID: String, after: MessageID?, limit: Int) async throws -> [Message]
+    /// Applies a lifecycle command and recomputes the conversation's timers with `timers`.
     func apply(
-        _ command: ConversationCommand, to id: ConversationID, by actor: Participant, at time: Date
+        _ command: ConversationCommand, to id: ConversationID, by actor: Participant, timers: TimerSettings, at time: Date
     ) async throws(StoreError) -> (Conversation, ConversationTransition)
     /// Records an outbound message and its outbox row in one transaction.
     func appendOutbound(
-        to id: ConversationID, content: MessageContent, sender: MessageSender, at time: Date
+        to id: ConversationID, content: MessageContent, sender: MessageSender, timers: TimerSettings, at time: Date
     ) async throws(StoreError) -> (Message, Conversation)
     /// Records that the customer `externalID` opted out of (or back into) messages on the channel.
     /// Returns false when no such customer has written yet.
@@ -112,8 +113,14 @@ public struct IngestItem: Sendable {
     public var receivedAt: Date
     /// The message's media expires on the platform: a download job is queued with it.
     public var downloadsMedia: Bool
+    /// The channel's timers, recomputed in the message's transaction.
+    public var timers: TimerSettings
 
-    public init(channelID: ChannelID, reopenWindow: TimeInterval, message: InboundMessage, receivedAt: Date, downloadsMedia: Bool = false) {
+    public init(
+        channelID: ChannelID, reopenWindow: TimeInterval, message: InboundMessage, receivedAt: Date, downloadsMedia: Bool = false,
+        timers: TimerSettings = TimerSettings(idleTimeout: 0)
+    ) {
+        self.timers = timers
         self.channelID = channelID
         self.reopenWindow = reopenWindow
         self.message = message
@@ -126,6 +133,56 @@ public struct IngestItem: Sendable {
 public struct IngestResult: Sendable {
     public var receipt: IngestReceipt
     public var events: [DomainEvent]
+    /// The earliest deadline this message armed, if any, so the scheduler can wake for it.
+    public var earliestDeadline: Date?
+
+    public init(receipt: IngestReceipt, events: [DomainEvent], earliestDeadline: Date? = nil) {
+        self.receipt = receipt
+        self.events = events
+        self.earliestDeadline = earliestDeadline
+    }
+}
+
+/// A conversation timer that is due, as the scheduler reads it before firing.
+public struct DueDeadline: Sendable, Equatable {
+    public var conversationID: ConversationID
+    public var channelID: ChannelID
+    public var kind: DeadlineKind
+    public var dueAt: Date
+
+    public init(conversationID: ConversationID, channelID: ChannelID, kind: DeadlineKind, dueAt: Date) {
+        self.conversationID = conversationID
+        self.channelID = channelID
+        self.kind = kind
+        self.dueAt = dueAt
+    }
+}
+
+/// What one firing pass did: events to publish after the commit, and whether it queued sends.
+public struct FiredDeadlines: Sendable {
+    public var count = 0
+    public var events: [DomainEvent] = []
+    public var queuedSends = false
+    public var escalated: [ConversationID] = []
+
+    public init() {}
+}
+
+/// Conversation timers as rows (DESIGN.md: deadlines live in the database). Rows are written in
+/// the transaction of the event that changes them; firing marks and acts in one transaction,
+/// so each deadline fires once across restarts and `kill -9`.
+public protocol DeadlineRepository: Sendable {
+    /// The earliest unfired due time.
+    func nextDeadline() async throws -> Date?
+    func dueDeadlines(now: Date, limit: Int) async throws -> [DueDeadline]
+    /// Fires those still due and unfired, with each channel's policy (texts, timers); a deadline
+    /// whose channel is missing from `policies` is left for a later pass.
+    func fire(_ due: [DueDeadline], now: Date, policies: [ChannelID: ChannelPolicy]) async throws -> FiredDeadlines
+    /// Recomputes the deadlines of the channel's open conversations after its settings changed
+    /// (or at start); returns how many conversations it looked at.
+    func recomputeDeadlines(channel: ChannelID, settings: TimerSettings) async throws -> Int
+    /// The unfired deadlines of one conversation.
+    func deadlines(of conversation: ConversationID) async throws -> [DeadlineKind: Date]
 }
 
 /// An outbox row joined with what the dispatcher needs to send it.

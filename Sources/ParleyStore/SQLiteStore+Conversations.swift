@@ -63,42 +63,60 @@ extension SQLiteStore: ConversationRepository {
     }
 
     public func apply(
-        _ command: ConversationCommand, to id: ConversationID, by actor: Participant, at time: Date
+        _ command: ConversationCommand, to id: ConversationID, by actor: Participant, timers: TimerSettings, at time: Date
     ) async throws(StoreError) -> (Conversation, ConversationTransition) {
         try await write { db in
             guard var conversation = try Self.loadConversation(db, id) else {
                 throw StoreError.notFound("conversation \(id)")
             }
             let transition = try Self.transition(db, &conversation, command, by: actor, at: time)
+            try Self.syncDeadlines(db, conversation, timers)
             return (conversation, transition)
         }
     }
 
     public func appendOutbound(
-        to id: ConversationID, content: MessageContent, sender: MessageSender, at time: Date
+        to id: ConversationID, content: MessageContent, sender: MessageSender, timers: TimerSettings, at time: Date
     ) async throws(StoreError) -> (Message, Conversation) {
         try await write { db in
             guard var conversation = try Self.loadConversation(db, id) else {
                 throw StoreError.notFound("conversation \(id)")
             }
-            let message = try Self.insertMessage(
-                db, conversation: conversation, direction: .outbound, sender: sender, content: content,
-                platformMessageID: nil, status: .queued, at: time
-            )
-            try db.execute(
-                sql: """
-                    INSERT INTO outbox (message_id, conversation_id, channel_id, state, attempts, next_attempt_at, created_at, updated_at)
-                    VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)
-                    """,
-                arguments: [message.id.rawValue, id.rawValue, conversation.channelID.rawValue, time.timeIntervalSince1970,
-                            time.timeIntervalSince1970, time.timeIntervalSince1970]
-            )
-            conversation.lastMessageAt = time
-            conversation.lastMessagePreview = content.previewText
-            conversation.updatedAt = time
-            try Self.saveActivity(db, conversation)
+            let message = try Self.appendOutboundRow(db, &conversation, content: content, sender: sender, at: time)
+            try Self.syncDeadlines(db, conversation, timers)
             return (message, conversation)
         }
+    }
+
+    /// The message, its outbox row and the conversation's activity. An agent's or the bot's
+    /// message answers the customer: it stops the wait and starts the idle clock; system texts
+    /// (nudge, close) do neither.
+    static func appendOutboundRow(
+        _ db: Database, _ conversation: inout Conversation, content: MessageContent, sender: MessageSender, at time: Date
+    ) throws -> Message {
+        let message = try insertMessage(
+            db, conversation: conversation, direction: .outbound, sender: sender, content: content,
+            platformMessageID: nil, status: .queued, at: time
+        )
+        try db.cachedStatement(sql: """
+            INSERT INTO outbox (message_id, conversation_id, channel_id, state, attempts, next_attempt_at, created_at, updated_at)
+            VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)
+            """).execute(arguments: [
+                message.id.rawValue, conversation.id.rawValue, conversation.channelID.rawValue, time.timeIntervalSince1970,
+                time.timeIntervalSince1970, time.timeIntervalSince1970,
+            ])
+        conversation.lastMessageAt = time
+        conversation.lastMessagePreview = content.previewText
+        conversation.updatedAt = time
+        switch sender {
+        case .agent, .bot:
+            conversation.lastReplyAt = time
+            conversation.waitingSince = nil
+        case .contact, .system:
+            break
+        }
+        try saveActivity(db, conversation)
+        return message
     }
 
     public func setOptOut(channel: ChannelID, externalID: String, optedOut: Bool, at time: Date) async throws -> Bool {
@@ -225,12 +243,14 @@ extension SQLiteStore: ConversationRepository {
     static func saveActivity(_ db: Database, _ conversation: Conversation) throws {
         try db.cachedStatement(sql: """
             UPDATE conversations SET last_customer_message_at = ?, last_message_at = ?, last_message_preview = ?, updated_at = ?,
-                replies_since_customer = ?
+                replies_since_customer = ?, last_reply_at = ?, waiting_since = ?
             WHERE id = ?
             """).execute(arguments: [
                 conversation.lastCustomerMessageAt?.timeIntervalSince1970,
                 conversation.lastMessageAt?.timeIntervalSince1970, conversation.lastMessagePreview,
-                conversation.updatedAt.timeIntervalSince1970, conversation.repliesSinceCustomerMessage, conversation.id.rawValue,
+                conversation.updatedAt.timeIntervalSince1970, conversation.repliesSinceCustomerMessage,
+                conversation.lastReplyAt?.timeIntervalSince1970, conversation.waitingSince?.timeIntervalSince1970,
+                conversation.id.rawValue,
             ])
     }
 

@@ -88,7 +88,14 @@ extension SQLiteStore {
         conversation.lastMessagePreview = inbound.content.previewText
         conversation.updatedAt = time
         conversation.repliesSinceCustomerMessage = 0
+        let startsWaiting = conversation.waitingSince == nil
+        if startsWaiting { conversation.waitingSince = time }
         try saveActivity(db, conversation)
+        // A customer who was already waiting changes no timer: the common case costs nothing.
+        var earliestDeadline: Date?
+        if startsWaiting || transition != nil {
+            earliestDeadline = try syncDeadlines(db, conversation, item.timers)
+        }
         if let token = inbound.replyToken {
             try db.cachedStatement(sql: "UPDATE conversations SET reply_token = ?, reply_token_at = ? WHERE id = ?")
                 .execute(arguments: [token, time.timeIntervalSince1970, conversation.id.rawValue])
@@ -100,7 +107,7 @@ extension SQLiteStore {
             platformMessageID: inbound.platformMessageID, messageID: message.id, conversationID: conversation.id,
             duplicate: false
         )
-        return IngestResult(receipt: receipt, events: events)
+        return IngestResult(receipt: receipt, events: events, earliestDeadline: earliestDeadline)
     }
 
     private static func findOrCreateIdentity(_ db: Database, _ item: IngestItem) throws -> (IdentityID, ContactID) {

@@ -82,7 +82,7 @@ enum Columns {
     /// The columns `conversation(_:)` reads, in the order it reads them.
     static let conversationFields = """
         id, channel_id, contact_id, identity_id, external_id, status, assignee_id, close_reason, created_at, updated_at, \
-        last_customer_message_at, last_message_at, last_message_preview, replies_since_customer
+        last_customer_message_at, last_message_at, last_message_preview, replies_since_customer, last_reply_at, waiting_since
         """
 
     static func conversation(_ row: Row) -> Conversation {
@@ -104,7 +104,9 @@ enum Columns {
             lastCustomerMessageAt: date(row[10]),
             lastMessageAt: date(row[11]),
             lastMessagePreview: row[12],
-            repliesSinceCustomerMessage: row[13]
+            repliesSinceCustomerMessage: row[13],
+            lastReplyAt: date(row[14]),
+            waitingSince: date(row[15])
         )
     }
 

@@ -32,6 +32,8 @@ struct ConversationLifecycleTests {
             (.close(.abandoned), state(.pending), ConversationState(status: .closed, closeReason: .abandoned)),
             (.reopen, state(.resolved, assignee: alice), state(.queued)),
             (.reopen, ConversationState(status: .closed, closeReason: .idle), state(.queued)),
+            (.escalate, state(.assigned, assignee: alice), state(.queued)),
+            (.escalate, state(.queued), state(.queued)),
         ]
         for (command, from, expected) in cases {
             let (next, transition) = try ConversationLifecycle.apply(command, to: from, by: .agent(alice), at: time)
@@ -47,11 +49,12 @@ struct ConversationLifecycleTests {
 
     /// Everything not in the legal table is refused with a typed error naming the command.
     @Test func everyIllegalTransitionIsRefused() {
-        let commands: [ConversationCommand] = [.handOver, .assign(bob), .release, .park, .resolve, .close(.idle), .close(.abandoned), .reopen]
+        let commands: [ConversationCommand] = [.handOver, .assign(bob), .release, .park, .resolve, .close(.idle), .close(.abandoned), .reopen, .escalate]
         let legal: Set<String> = [
             "hand_over/bot", "assign/queued", "assign/pending", "assign/assigned", "release/assigned", "park/queued",
             "resolve/bot", "resolve/queued", "resolve/assigned", "resolve/pending", "close.idle/bot", "close.idle/assigned",
             "close.abandoned/bot", "close.abandoned/queued", "close.abandoned/pending", "reopen/resolved", "reopen/closed",
+            "escalate/assigned", "escalate/queued",
         ]
         var refused = 0
         for command in commands {

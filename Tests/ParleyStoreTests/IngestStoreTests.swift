@@ -72,14 +72,14 @@ struct IngestStoreTests {
         let channel = try await harness.addRecordingChannel()
         let start = harness.clock.now()
         let first = try await harness.store.ingest([item(channel.id, from: "u1", id: "1", at: start)])[0].get().receipt
-        _ = try await harness.store.apply(.resolve, to: first.conversationID, by: .system, at: start)
+        _ = try await harness.store.apply(.resolve, to: first.conversationID, by: .system, timers: TimerSettings(idleTimeout: 0), at: start)
 
         let reopened = try await harness.store.ingest([item(channel.id, from: "u1", id: "2", at: start.addingTimeInterval(300))])[0].get()
         #expect(reopened.receipt.conversationID == first.conversationID)
         #expect(try await harness.store.conversation(first.conversationID)?.status == .queued)
         #expect(reopened.events.contains { if case .conversationUpdated(_, let t?) = $0 { t.command == .reopen } else { false } })
 
-        _ = try await harness.store.apply(.resolve, to: first.conversationID, by: .system, at: start.addingTimeInterval(300))
+        _ = try await harness.store.apply(.resolve, to: first.conversationID, by: .system, timers: TimerSettings(idleTimeout: 0), at: start.addingTimeInterval(300))
         let fresh = try await harness.store.ingest([item(channel.id, from: "u1", id: "3", at: start.addingTimeInterval(1_000))])[0].get()
         #expect(fresh.receipt.conversationID != first.conversationID)
         #expect(fresh.events.contains { if case .conversationCreated = $0 { true } else { false } })
