@@ -1,4 +1,5 @@
-"""Fixtures for the channel conformance suite: WeChat Official Account, Telegram, LINE, SMS (Twilio), WhatsApp.
+"""Fixtures for the channel conformance suite: WeChat Official Account, Telegram, LINE, SMS (Twilio), WhatsApp,
+Messenger.
 
 Each platform's side is played with its Python SDK (wechatpy, python-telegram-bot, line-bot-sdk);
 the server is the real parleyd binary, started once for the session on a temporary data dir and a
@@ -15,8 +16,9 @@ Environment:
                        the request builders against wechatpy and the samples)
 
 Before the server starts, `parleyd channel add wechat` creates one channel per mode in the same
-data dir (see CHANNEL_SPECS), and `parleyd channel add telegram|line` two channels each (see
-TELEGRAM_SPECS, LINE_SPECS). Only the standard library talks to the server; nothing leaves
+data dir (see CHANNEL_SPECS), `parleyd channel add telegram|line` two channels each (see
+TELEGRAM_SPECS, LINE_SPECS), and `parleyd channel add sms|whatsapp|messenger` one each (SMS_SPEC,
+WHATSAPP_SPEC, MESSENGER_SPEC). Only the standard library talks to the server; nothing leaves
 127.0.0.1: the WeChat channels' apiBaseURL points at 127.0.0.1:9, where nothing listens; the
 Telegram and LINE channels' apiBaseURL (and LINE's dataBaseURL) point at the session's fake
 platform APIs (telegram_wire.FakeBotAPI, line_wire.FakeLineAPI), stdlib HTTP servers on
@@ -78,6 +80,12 @@ SMS_SPEC = {"accountSid": "AC" + "5e1f0c3a9b7d2e4f6a8c0b1d3e5f7a9c", "authToken"
 # WhatsApp Cloud API: a phone number id is digits; the app secret 32 hex digits.
 WHATSAPP_SPEC = {"phoneNumberId": "106540352242922", "accessToken": "EAAParleyConformanceFakeToken0123456789",
                  "appSecret": "4f2a9c7e1b3d5f6a8c0e2b4d6f8a1c3e", "verifyToken": "parley-wa-verify-2024"}
+# Messenger: a Page id is digits (the one samples/webhooks/messenger is addressed to); the app secret 32 hex digits.
+MESSENGER_SPEC = {"pageId": "104938271650392", "pageAccessToken": "EAAParleyConformanceFakePageToken9876543210",
+                  "appSecret": "9d3b7f1a5c2e4d6b8a0f1c3e5a7b9d2f", "verifyToken": "parley-fb-verify-2024"}
+# Attachment URLs on Meta's CDN hosts are refused (never fetched): only the apiBaseURL host,
+# 127.0.0.1, is. The tests that want a download point the URLs at a local fake.
+MESSENGER_MEDIA_DOMAINS = "media.parley-conformance.invalid"
 
 
 def pytest_configure(config):
@@ -114,6 +122,7 @@ class ConformanceServer(parley_support.ParleyServer):
         self.fake_line_api: FakeLineAPI | None = None
         self.sms_channel: dict | None = None
         self.whatsapp_channel: dict | None = None
+        self.messenger_channel: dict | None = None
 
     def log_files(self) -> list[tuple[str, str]]:
         return [("cli", self.cli_log_path)] + super().log_files()
@@ -133,11 +142,14 @@ class ConformanceServer(parley_support.ParleyServer):
                 "channelSecret": spec["secret"], "channelAccessToken": line_wire.ACCESS_TOKEN,
             }, {"apiBaseURL": self.fake_line_api.base_url, "dataBaseURL": self.fake_line_api.base_url})
             self.line_channels[key] = LineChannel(id=printed["id"], webhook_path=printed["webhookPath"], channel_secret=spec["secret"])
-        # SMS (Twilio) and WhatsApp: replies go to 127.0.0.1:9, where nothing listens.
+        # SMS (Twilio), WhatsApp and Messenger: replies go to 127.0.0.1:9, where nothing listens.
         printed = self.add_channel("sms", "SMS", SMS_SPEC, {"apiBaseURL": "http://127.0.0.1:9"})
         self.sms_channel = {"id": printed["id"], "webhook_path": printed["webhookPath"], **SMS_SPEC}
         printed = self.add_channel("whatsapp", "WA", WHATSAPP_SPEC, {"apiBaseURL": "http://127.0.0.1:9"})
         self.whatsapp_channel = {"id": printed["id"], "webhook_path": printed["webhookPath"], **WHATSAPP_SPEC}
+        printed = self.add_channel("messenger", "Page", MESSENGER_SPEC,
+                                   {"apiBaseURL": "http://127.0.0.1:9", "mediaDomains": MESSENGER_MEDIA_DOMAINS})
+        self.messenger_channel = {"id": printed["id"], "webhook_path": printed["webhookPath"], **MESSENGER_SPEC}
 
     def stop(self) -> None:
         super().stop()
@@ -233,6 +245,12 @@ def sms_channel(parley_server):
 def whatsapp_channel(parley_server):
     """id, webhook_path and the credentials of the WhatsApp channel, as a SimpleNamespace."""
     return types.SimpleNamespace(**parley_server.whatsapp_channel)
+
+
+@pytest.fixture(scope="session")
+def messenger_channel(parley_server):
+    """id, webhook_path and the credentials of the Messenger channel, as a SimpleNamespace."""
+    return types.SimpleNamespace(**parley_server.messenger_channel)
 
 
 # -------------------------------------------------------------------------------------------------
