@@ -63,7 +63,8 @@ STORED = {
     "audio-voice": [{"type": "audio", "media": media("1003383421387256", "audio/ogg; codecs=opus")}],
     "video": [{"type": "video", "media": media("1195487326093178", "video/mp4", caption="Unboxing: the sleeve is torn")}],
     "document": [{"type": "file", "media": media("2736451908364512", "application/pdf", caption="My receipt", file_name="receipt-4417.pdf")}],
-    "sticker": [{"type": "sticker", "id": "whatsapp-media:1830271924452390"}],
+    # The media id names the sticker; as its URL it is downloaded like an image (the API here is unreachable).
+    "sticker": [{"type": "sticker", "id": "1830271924452390", "url": "whatsapp-media:1830271924452390"}],
     "location": [{"type": "location", "latitude": 37.4848, "longitude": -122.1484, "name": "Parley Returns Desk",
                   "address": "1 Hacker Way, Menlo Park, CA 94025"}],
     "contacts": [{"type": "contactCard", "name": "Luis García", "phones": ["+1 (650) 555-0199"]}],
