@@ -30,7 +30,7 @@ public struct ChannelAdministration: Sendable {
     ) async throws(GatewayError) -> Channel {
         let trimmedName = name.trimmingCharacters(in: .whitespaces)
         guard !trimmedName.isEmpty else { throw GatewayError.invalid(field: "name", reason: "must not be empty") }
-        try Self.validate(settings: settings)
+        try Self.validate(settings: settings, kind: kind)
         var credentials = credentials
         if kind == .webchat, credentials["visitorSecret"] == nil {
             // Visitor tokens are HMACs under this secret, so they verify without a database read.
@@ -62,8 +62,49 @@ public struct ChannelAdministration: Sendable {
         do { return try await agents.insertAgent(draft, at: clock.now()) } catch { throw GatewayError(error) }
     }
 
-    /// Refuses settings the gateway would misread, naming the key.
-    static func validate(settings: [String: String]) throws(GatewayError) {
+    /// Changes a channel's settings: `nil` removes a key (back to the default). The result is
+    /// validated as a whole and, with `builder`, the connector is rebuilt with it, so nothing is
+    /// stored unless the channel would start with it. Returns the updated channel.
+    public func updateChannel(
+        _ id: ChannelID, settings changes: [String: String?], builder: ConnectorBuilder? = nil
+    ) async throws(GatewayError) -> Channel {
+        let stored: StoredChannel
+        do {
+            guard let found = try await channels.channel(id) else { throw GatewayError.channelNotFound(id) }
+            stored = found
+        } catch let error as GatewayError {
+            throw error
+        } catch {
+            throw GatewayError.unavailable("cannot read channel \(id): \(error)")
+        }
+        var channel = stored.channel
+        for (key, value) in changes { channel.settings[key] = value }
+        try Self.validate(settings: channel.settings, kind: channel.kind)
+        if let builder {
+            do {
+                _ = try builder(channel, try vault.open(stored.sealedCredentials))
+            } catch {
+                throw GatewayError.invalid(field: "settings", reason: "\(error)")
+            }
+        }
+        do {
+            guard try await channels.updateChannelSettings(id, settings: channel.settings) else { throw GatewayError.channelNotFound(id) }
+        } catch let error as GatewayError {
+            throw error
+        } catch {
+            throw GatewayError.unavailable("cannot store the channel: \(error)")
+        }
+        return channel
+    }
+
+    /// Refuses settings the gateway would misread or ignore, naming the key.
+    public static func validate(settings: [String: String], kind: ChannelKind) throws(GatewayError) {
+        let known = kind.settingKeys
+        if let unknown = settings.keys.sorted().first(where: { !known.contains($0) }) {
+            throw GatewayError.invalid(
+                field: unknown, reason: "is not a \(kind.rawValue) setting (known: \(known.sorted().joined(separator: ", ")))"
+            )
+        }
         for key in ChannelPolicy.durationKeys {
             if let value = settings[key] {
                 do { _ = try DurationText.parse(value) } catch { throw GatewayError.invalid(field: key, reason: error.description) }

@@ -10,12 +10,26 @@ public actor ConnectorRegistry {
     private let channels: any ChannelRepository
     private let vault: CredentialVault
     private let builders: [ChannelKind: ConnectorBuilder]
+    /// Settings for every channel of a kind (`[channels.<kind>]` in config/parley.toml); a
+    /// channel's own settings override them.
+    private let kindSettings: [ChannelKind: [String: String]]
     private var cache: [ChannelID: any ChannelConnector] = [:]
 
-    public init(channels: any ChannelRepository, vault: CredentialVault, builders: [ChannelKind: ConnectorBuilder]) {
+    public init(
+        channels: any ChannelRepository, vault: CredentialVault, builders: [ChannelKind: ConnectorBuilder],
+        kindSettings: [ChannelKind: [String: String]] = [:]
+    ) {
         self.channels = channels
         self.vault = vault
         self.builders = builders
+        self.kindSettings = kindSettings
+    }
+
+    /// The channel with its kind's configured settings under its own: what its connector runs with.
+    public nonisolated func effective(_ channel: Channel) -> Channel {
+        var effective = channel
+        effective.settings = (kindSettings[channel.kind] ?? [:]).merging(channel.settings) { $1 }
+        return effective
     }
 
     public func connector(for id: ChannelID) async throws(GatewayError) -> any ChannelConnector {
@@ -32,7 +46,7 @@ public actor ConnectorRegistry {
         }
         let connector: any ChannelConnector
         do {
-            connector = try builder(stored.channel, try vault.open(stored.sealedCredentials))
+            connector = try builder(effective(stored.channel), try vault.open(stored.sealedCredentials))
         } catch {
             throw GatewayError.unavailable("channel \(id) cannot be started: \(error)")
         }
@@ -46,4 +60,10 @@ public actor ConnectorRegistry {
     }
 
     public var supportedKinds: Set<ChannelKind> { Set(builders.keys) }
+
+    /// The kind's builder, fed the kind's configured settings like every connector.
+    public nonisolated func builder(for kind: ChannelKind) -> ConnectorBuilder? {
+        guard let builder = builders[kind] else { return nil }
+        return { channel, credentials in try builder(self.effective(channel), credentials) }
+    }
 }

@@ -16,11 +16,12 @@ extension Gateway {
         publicBaseURL: String,
         clock: any WallClock = SystemClock(),
         retry: RetryPolicy = RetryPolicy(),
-        passwords: PasswordHasher = PasswordHasher()
+        passwords: PasswordHasher = PasswordHasher(),
+        kindSettings: [ChannelKind: [String: String]] = [:]
     ) -> Gateway {
         let metrics = GatewayMetrics(factory: metricsFactory)
         let bus = EventBus()
-        let registry = ConnectorRegistry(channels: store, vault: vault, builders: connectors)
+        let registry = ConnectorRegistry(channels: store, vault: vault, builders: connectors, kindSettings: kindSettings)
         let pipeline = IngestPipeline(store: store, bus: bus, metrics: metrics, logger: logger)
         let dispatcher = Dispatcher(
             outbox: store, registry: registry, transport: transport, bus: bus, clock: clock, retry: retry,
@@ -36,11 +37,25 @@ extension Gateway {
         return Gateway(
             conversations: store, agents: store, channels: store, registry: registry, pipeline: pipeline, bus: bus,
             dispatcher: dispatcher, mediaFetcher: mediaFetcher, scheduler: scheduler, media: store, clock: clock, metrics: metrics, logger: logger, publicBaseURL: publicBaseURL,
-            passwords: passwords
+            vault: vault, passwords: passwords
         )
     }
 
-    public func administration(vault: CredentialVault) -> ChannelAdministration {
+    public var administration: ChannelAdministration {
         ChannelAdministration(channels: channels, agents: agents, vault: vault, passwords: passwords, clock: clock)
+    }
+
+    /// An admin changes a channel's settings (`nil` removes a key). Checked like `channel add`
+    /// (known keys, valid values, the connector builds), then applied at once: the connector is
+    /// rebuilt on next use and every open conversation's timers are recomputed.
+    public func updateChannel(_ id: ChannelID, settings: [String: String?], by agent: Agent) async throws(GatewayError) -> Channel {
+        guard agent.role == .admin else { throw GatewayError.forbidden("only admins change channel settings") }
+        let stored: StoredChannel?
+        do { stored = try await channels.channel(id) } catch { throw GatewayError.unavailable("\(error)") }
+        guard let kind = stored?.channel.kind else { throw GatewayError.channelNotFound(id) }
+        let channel = try await administration.updateChannel(id, settings: settings, builder: registry.builder(for: kind))
+        await registry.invalidate(id)
+        await scheduler.recompute(id)
+        return channel
     }
 }

@@ -23,12 +23,14 @@ public struct Gateway: Sendable {
     /// The base URL platforms call (`PARLEY_PUBLIC_URL`), used by signatures that cover the URL.
     public let publicBaseURL: String
     let passwords: PasswordHasher
+    /// Opens channel credentials when a settings change must be checked against them.
+    let vault: CredentialVault
 
     public init(
         conversations: any ConversationRepository, agents: any AgentRepository, channels: any ChannelRepository,
         registry: ConnectorRegistry, pipeline: IngestPipeline, bus: EventBus, dispatcher: Dispatcher,
         mediaFetcher: MediaFetcher, scheduler: DeadlineScheduler, media: any MediaDownloadRepository, clock: any WallClock, metrics: GatewayMetrics, logger: Logger, publicBaseURL: String,
-        passwords: PasswordHasher = PasswordHasher()
+        vault: CredentialVault, passwords: PasswordHasher = PasswordHasher()
     ) {
         self.conversations = conversations
         self.agents = agents
@@ -45,6 +47,7 @@ public struct Gateway: Sendable {
         self.logger = logger
         self.publicBaseURL = publicBaseURL
         self.passwords = passwords
+        self.vault = vault
     }
 
     // MARK: - Platform webhooks

@@ -155,3 +155,38 @@ struct ConversationList: Encodable { var conversations: [ConversationView] }
 struct MessageList: Encodable { var messages: [MessageView] }
 struct VisitorMessageList: Encodable { var messages: [VisitorMessageView] }
 struct ErrorBody: Encodable { var error: String }
+
+/// A channel as admins see it: never its credentials. `settings` are the channel's own;
+/// `timers` the values in force (kind defaults, then `[channels.<kind>]` configuration, then the
+/// channel's settings), durations written as settings are.
+struct ChannelView: Encodable {
+    struct Timers: Encodable {
+        var idleTimeout: String
+        var nudgeBefore: String
+        var nudgeText: String
+        var closeText: String
+        var agentReplyTimeout: String
+        var reopenWindow: String
+    }
+
+    var id: String
+    var kind: String
+    var name: String
+    var webhookPath: String
+    var settings: [String: String]
+    var timers: Timers
+
+    init(_ channel: Channel, effective: Channel) {
+        let policy = effective.policy
+        id = channel.id.rawValue
+        kind = channel.kind.rawValue
+        name = channel.name
+        webhookPath = channel.webhookPath
+        settings = channel.settings
+        timers = Timers(
+            idleTimeout: DurationText.format(policy.idleTimeout), nudgeBefore: DurationText.format(policy.nudgeBefore),
+            nudgeText: policy.nudgeText, closeText: policy.closeText,
+            agentReplyTimeout: DurationText.format(policy.agentReplyTimeout), reopenWindow: DurationText.format(policy.reopenWindow)
+        )
+    }
+}

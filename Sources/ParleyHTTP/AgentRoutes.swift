@@ -20,6 +20,11 @@ struct AgentRoutes {
         var text: String
     }
 
+    /// `{"settings": {"idleTimeout": "30m", "nudgeText": null}}`: `null` removes a key.
+    private struct ChannelSettingsBody: Decodable {
+        var settings: [String: String?]
+    }
+
     /// `{"agentId": 3}` or `{"agentId": "me"}`.
     private struct AssignBody: Decodable {
         var agentId: AgentTarget
@@ -136,6 +141,13 @@ struct AgentRoutes {
         authenticated.post("conversations/{id}/resolve") { _, context in
             let conversation = try await gateway.resolve(try Self.conversationID(context), by: try context.requireAgent())
             return try JSONCoding.response(ConversationView(conversation, replyWindow: await gateway.replyWindow(for: conversation)))
+        }
+        authenticated.patch("channels/{id}") { request, context in
+            let body = try await JSONCoding.decodeBody(ChannelSettingsBody.self, from: request)
+            let channel = try await gateway.updateChannel(
+                ChannelID(try context.parameters.require("id")), settings: body.settings, by: try context.requireAgent()
+            )
+            return try JSONCoding.response(ChannelView(channel, effective: gateway.registry.effective(channel)))
         }
     }
 

@@ -6,6 +6,8 @@ public protocol ChannelRepository: Sendable {
     func insertChannel(_ channel: Channel, sealedCredentials: [UInt8], at time: Date) async throws
     func channels() async throws -> [Channel]
     func channel(_ id: ChannelID) async throws -> StoredChannel?
+    /// Replaces the channel's settings; `false` when there is no such channel.
+    func updateChannelSettings(_ id: ChannelID, settings: [String: String]) async throws -> Bool
     /// Where polling of the channel resumes (Telegram: the next update_id), if it ever polled.
     func pollCursor(_ id: ChannelID) async throws -> String?
     func savePollCursor(_ cursor: String, for id: ChannelID, at time: Date) async throws

@@ -14,6 +14,14 @@ extension SQLiteStore: ChannelRepository {
         }
     }
 
+    public func updateChannelSettings(_ id: ChannelID, settings: [String: String]) async throws -> Bool {
+        let text = String(decoding: try Columns.jsonEncoder.encode(settings), as: UTF8.self)
+        return try await pool.write { db in
+            try db.execute(sql: "UPDATE channels SET settings = ? WHERE id = ?", arguments: [text, id.rawValue])
+            return db.changesCount > 0
+        }
+    }
+
     public func channels() async throws -> [Channel] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM channels ORDER BY created_at, id").compactMap { Self.storedChannel($0)?.channel }

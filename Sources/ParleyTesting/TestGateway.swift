@@ -47,7 +47,7 @@ public struct TestGateway: Sendable {
         )
     }
 
-    public var administration: ChannelAdministration { gateway.administration(vault: vault) }
+    public var administration: ChannelAdministration { gateway.administration }
 
     public func addWebChat() async throws -> Channel {
         try await administration.addChannel(kind: .webchat, name: "Website", credentials: [:], settings: [:])

@@ -6,7 +6,7 @@ import ParleyHTTP
 
 struct ChannelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "channel", abstract: "Manage channels.", subcommands: [Add.self, List.self, Connect.self]
+        commandName: "channel", abstract: "Manage channels.", subcommands: [Add.self, Update.self, List.self, Connect.self]
     )
 
     /// What listings show of a channel: never its credentials.
@@ -59,6 +59,38 @@ struct ChannelCommand: AsyncParsableCommand {
                 result[String(value[..<equals])] = String(value[value.index(after: equals)...])
             }
             return result
+        }
+    }
+
+    /// Changes settings of an existing channel, checked like `add`. A running parleyd applies the
+    /// change at its next start; `PATCH /api/v1/channels/{id}` applies it at once.
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "update", abstract: "Change a channel's settings (key=value; key= removes the key)."
+        )
+
+        @OptionGroup var options: CommonOptions
+        @Argument(help: "The channel id (ch_…).") var id: String
+        @Option(name: .customLong("setting"), help: "A setting as key=value; key= goes back to the default. Repeat for each.")
+        var settings: [String] = []
+
+        private struct Updated: Encodable {
+            var id: String
+            var settings: [String: String]
+        }
+
+        func run() async throws {
+            guard !settings.isEmpty else { throw ValidationError("--setting: give at least one key=value") }
+            let changes = try Add.pairs(settings, option: "--setting").mapValues { $0.isEmpty ? nil : $0 }
+            let runtime = try Runtime(try Settings(options))
+            let channelID = ChannelID(id)
+            guard let stored = try await runtime.store.channel(channelID) else { throw ValidationError("id: no channel \(id)") }
+            let channel = try await runtime.administration.updateChannel(
+                channelID, settings: changes, builder: Runtime.connectors[stored.channel.kind]
+            )
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(Updated(id: channel.id.rawValue, settings: channel.settings)), as: UTF8.self))
         }
     }
 

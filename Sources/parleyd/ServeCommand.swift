@@ -35,7 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
             store: runtime.store, vault: runtime.vault, connectors: Runtime.connectors,
             transport: transport,
             metricsFactory: PrometheusMetricsFactory(registry: registry), logger: logger,
-            publicBaseURL: settings.publicURL
+            publicBaseURL: settings.publicURL, kindSettings: settings.kindSettings
         )
         let webChat = outcome.webChatChannel
         let app = try buildApplication(

@@ -1,4 +1,6 @@
 import Foundation
+import ParleyCore
+import ParleyGateway
 
 /// The resolved configuration: command line, then `PARLEY_*` environment variables, then the
 /// configuration file, then the defaults documented in config/parley.toml. Read here only.
@@ -11,6 +13,8 @@ struct Settings {
     var adminPassword: String?
     var masterKey: String?
     var logLevel: String
+    /// `[channels.<kind>]` sections: settings every channel of that kind starts from.
+    var kindSettings: [ChannelKind: [String: String]] = [:]
 
     struct Invalid: Error, CustomStringConvertible {
         let key: String
@@ -42,6 +46,20 @@ struct Settings {
         adminPassword = environment["PARLEY_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
         masterKey = environment["PARLEY_MASTER_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         logLevel = pick(nil, "PARLEY_LOG_LEVEL", "server.log_level") ?? "info"
+        for (key, value) in file where key.hasPrefix("channels.") {
+            let parts = key.split(separator: ".", maxSplits: 2).map(String.init)
+            guard parts.count == 3, let kind = ChannelKind(rawValue: parts[1]) else {
+                throw Invalid(key: key, reason: "expected [channels.<kind>] with kind one of \(ChannelKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            kindSettings[kind, default: [:]][parts[2]] = value
+        }
+        for (kind, settings) in kindSettings {
+            do {
+                try ChannelAdministration.validate(settings: settings, kind: kind)
+            } catch {
+                throw Invalid(key: "[channels.\(kind.rawValue)]", reason: error.description)
+            }
+        }
     }
 
     var databasePath: String { (dataDir as NSString).appendingPathComponent("parley.sqlite") }

@@ -165,6 +165,39 @@ struct DeadlineSchedulerTests {
         }
     }
 
+    /// A settings change applies to open conversations at once; a bad one changes nothing.
+    @Test func changedSettingsRecomputeOpenConversationsAndBadOnesAreRefusedByName() async throws {
+        let harness = try TestGateway()
+        defer { harness.removeFiles() }
+        let setup = try await setUp(harness)
+        _ = try await harness.gateway.assign(setup.conversation.id, to: setup.agent.id, by: setup.agent)
+        _ = try await harness.gateway.reply(to: setup.conversation.id, text: "Hi!", by: setup.agent)
+        let answered = harness.clock.now()
+
+        let updated = try await harness.gateway.updateChannel(
+            setup.channel.id, settings: ["idleTimeout": "30m", "nudgeBefore": nil], by: setup.agent
+        )
+        #expect(updated.settings["idleTimeout"] == "30m" && updated.settings["nudgeBefore"] == nil)
+        #expect(try await harness.store.deadlines(of: setup.conversation.id) == [
+            .nudge: answered.addingTimeInterval(25 * 60), .idleClose: answered.addingTimeInterval(30 * 60),
+        ], "the nudge falls back to the 5-minute default")
+
+        for (settings, field) in [(["idleTimeout": "soon"], "idleTimeout"), (["idleTimout": "5m"], "idleTimout")] as [([String: String?], String)] {
+            await #expect(throws: GatewayError.self) { _ = try await harness.gateway.updateChannel(setup.channel.id, settings: settings, by: setup.agent) }
+            do {
+                _ = try await harness.gateway.updateChannel(setup.channel.id, settings: settings, by: setup.agent)
+            } catch {
+                guard case .invalid(let named, _) = error else { Issue.record("\(error)"); continue }
+                #expect(named == field)
+            }
+        }
+        let agent = try await harness.addAgent("plain@example.com")
+        await #expect(throws: GatewayError.forbidden("only admins change channel settings")) {
+            _ = try await harness.gateway.updateChannel(setup.channel.id, settings: ["idleTimeout": "1m"], by: agent)
+        }
+        #expect(try await harness.store.channel(setup.channel.id)?.channel.settings["idleTimeout"] == "30m", "refusals change nothing")
+    }
+
     /// After an idle close the customer who writes within `reopenWindow` is back in the same
     /// conversation, waiting for an answer.
     @Test func writingAgainWithinTheReopenWindowReopensTheSameConversation() async throws {
