@@ -6,7 +6,8 @@ import ParleyStore
 import ParleyTesting
 import Testing
 
-/// The real binary with a 4-second idle timeout set through the admin API: the agent answers,
+/// The real binary with a 4-second idle timeout set through the admin API (the texts from the
+/// configuration file's `[channels.webchat]`): the agent answers,
 /// parleyd is killed with `kill -9` before anything is due and restarted after everything is:
 /// the conversation closes once, the nudge is sent at most once, and a further restart fires
 /// nothing again.
@@ -26,11 +27,29 @@ struct TimerCrashTests {
     }
 
     private func run(_ client: HTTPClient, _ directory: URL) async throws {
-        let first = try await ParleydProcess(dataDirectory: directory)
+        // The texts come from the kind's section of the configuration file, the durations from the API.
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let config = directory.appendingPathComponent("parley.toml")
+        try #"""
+            [channels.webchat]
+            nudgeText = "Still there?"   # a comment after a value
+            closeText = "Bye for now."
+            """#.write(to: config, atomically: true, encoding: .utf8)
+        let misspelt = directory.appendingPathComponent("misspelt.toml")
+        try "[channels.webchat]\nidleTimout = \"5m\"\n".write(to: misspelt, atomically: true, encoding: .utf8)
+        do {
+            let refused = try await ParleydProcess(dataDirectory: directory, environment: ["PARLEY_CONFIG": misspelt.path])
+            refused.stop()
+            Issue.record("parleyd started with an unknown channel setting in its configuration")
+        } catch {
+            #expect("\(error)".contains("idleTimout"), "\(error)")
+        }
+        let environment = ["PARLEY_CONFIG": config.path]
+        let first = try await ParleydProcess(dataDirectory: directory, environment: environment)
         let channel = try await CrashTests.webChatChannel(client, first.baseURL)
         let admin = try await Self.login(client, first.baseURL)
         let patched = try await Self.call(client, first.baseURL, "PATCH", "/api/v1/channels/\(channel)", admin, body: """
-            {"settings":{"idleTimeout":"4s","nudgeBefore":"2s","agentReplyTimeout":"0s","nudgeText":"Still there?","closeText":"Bye for now."}}
+            {"settings":{"idleTimeout":"4s","nudgeBefore":"2s","agentReplyTimeout":"0s"}}
             """)
         #expect(patched.status == 200, "\(patched.body)")
         let refused = try await Self.call(client, first.baseURL, "PATCH", "/api/v1/channels/\(channel)", admin, body: #"{"settings":{"idleTimout":"4s"}}"#)
@@ -45,7 +64,7 @@ struct TimerCrashTests {
         first.kill()
 
         try await Task.sleep(for: .seconds(5))
-        let second = try await ParleydProcess(dataDirectory: directory)
+        let second = try await ParleydProcess(dataDirectory: directory, environment: environment)
         let secondAdmin = try await Self.login(client, second.baseURL)
         var status = ""
         for _ in 0..<100 where status != "closed" {
@@ -55,7 +74,7 @@ struct TimerCrashTests {
         }
         #expect(status == "closed")
         second.stop()
-        let third = try await ParleydProcess(dataDirectory: directory)
+        let third = try await ParleydProcess(dataDirectory: directory, environment: environment)
         try await Task.sleep(for: .seconds(1))
         third.stop()
 
