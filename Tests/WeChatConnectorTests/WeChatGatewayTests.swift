@@ -50,6 +50,59 @@ struct WeChatGatewayTests {
         }
     }
 
+    /// What the follower's phone shows: the text of every customer-service message received.
+    private func texts(_ api: FakeWeChatAPI) async -> [String] {
+        await api.state.customerServiceMessages.compactMap { body in
+            guard case .object(let message) = body, case .object(let text)? = message["text"], case .string(let content)? = text["content"] else {
+                return nil
+            }
+            return content
+        }
+    }
+
+    /// Session lifecycle end to end: silence after the agent's answer brings the nudge and then the
+    /// close, both on the follower's phone; writing again within the reopen window reopens the
+    /// same conversation; a follower left waiting is never closed, only escalated.
+    @Test func silenceNudgesThenClosesAndAWaitingFollowerIsEscalatedNotClosed() async throws {
+        try await withHarness { harness, api, channel, agent in
+            _ = try await harness.gateway.updateChannel(channel.id, settings: [
+                "idleTimeout": "30m", "nudgeBefore": "10m", "agentReplyTimeout": "5m", "reopenWindow": "1h",
+                "nudgeText": "您还在吗？", "closeText": "本次会话已结束。",
+            ], by: agent)
+            _ = try await post(harness, channel, WeChatFixtures.plainRequest(WeChatFixtures.text("退货怎么办理", msgID: "11")))
+            let conversation = try #require(try await harness.store.conversations(ConversationFilter()).first)
+            _ = try await harness.gateway.assign(conversation.id, to: agent.id, by: agent)
+            _ = try await harness.gateway.reply(to: conversation.id, text: "请提供订单号。", by: agent)
+            await harness.gateway.dispatcher.drainDue()
+
+            harness.clock.advance(by: 20 * 60)
+            #expect(await harness.gateway.scheduler.fireDue() == 1)
+            await harness.gateway.dispatcher.drainDue()
+            harness.clock.advance(by: 10 * 60)
+            #expect(await harness.gateway.scheduler.fireDue() == 1)
+            await harness.gateway.dispatcher.drainDue()
+            #expect(await texts(api) == ["请提供订单号。", "您还在吗？", "本次会话已结束。"])
+            #expect(try await harness.store.conversation(conversation.id)?.state.closeReason == .idle)
+
+            // Back within the hour: the same conversation, waiting for an agent again.
+            harness.clock.advance(by: 20 * 60)
+            _ = try await post(harness, channel, WeChatFixtures.plainRequest(WeChatFixtures.text("订单号 12345", msgID: "12")))
+            #expect(try await harness.store.conversations(ConversationFilter()).map(\.id) == [conversation.id])
+            #expect(try await harness.store.conversation(conversation.id)?.status == .queued)
+            _ = try await harness.gateway.assign(conversation.id, to: agent.id, by: agent)
+
+            // Nobody answers for longer than the idle timeout: escalated once, never closed.
+            harness.clock.advance(by: 45 * 60)
+            #expect(await harness.gateway.scheduler.fireDue() == 1)
+            harness.clock.advance(by: 45 * 60)
+            #expect(await harness.gateway.scheduler.fireDue() == 0)
+            let waiting = try #require(try await harness.store.conversation(conversation.id))
+            #expect(waiting.status == .queued && waiting.assignee == nil)
+            await harness.gateway.dispatcher.drainDue()
+            #expect(await texts(api).count == 3, "nothing more reached the follower")
+        }
+    }
+
     @Test func theWindowAndTheFiveReplyCapAreTrackedAndEnforced() async throws {
         try await withHarness { harness, api, channel, agent in
             _ = try await post(harness, channel, WeChatFixtures.plainRequest(WeChatFixtures.text("在吗", msgID: "1")))
