@@ -136,6 +136,7 @@ let package = Package(
             name: "parley-bench",
             dependencies: [
                 "WeChatConnector",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,7 +1,6 @@
 import ArgumentParser
 import NIOCore
 import NIOPosix
-import WeChatConnector
 
 @main
 struct BenchCommand: AsyncParsableCommand {
@@ -12,7 +11,13 @@ struct BenchCommand: AsyncParsableCommand {
             Keeps N HTTP/1.1 keep-alive connections busy with one request in flight each, measures only \
             after the warmup, prints a table and a final `RESULT {json}` line, and exits non-zero if more \
             than 1% of requests in any phase failed. WeChat callbacks count as ok only when answered \
-            200 with the body `success`.
+            200 with the body `success`, other webhooks when answered 200.
+
+            Webhook phases post to channels created with `parleyd channel add <kind>` and sign with the \
+            same secrets (see the platform options). Before each, one request signed with a wrong secret \
+            must be refused (401/403), so a phase never measures a server that skips verification. \
+            For sms, parleyd must run with PARLEY_PUBLIC_URL equal to --public-url (default: \
+            http://<host:port of --url>), since Twilio signs the public URL.
             """
     )
 
@@ -34,7 +39,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(
         help: """
             health, ingest, both (health, ingest), wechat (wechat-plain, wechat-safe), wechat-plain, \
-            wechat-safe, or all (health, ingest, wechat-plain, wechat-safe).
+            wechat-safe, telegram, whatsapp, messenger, line, sms, channels (telegram, whatsapp, messenger, \
+            line, sms), or all (health, ingest, wechat-plain, wechat-safe and the five channels).
             """
     )
     var mode = BenchMode.both
@@ -42,21 +48,13 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Event-loop threads. 1 leaves the most CPU to a server sharing the machine.")
     var threads = 1
 
-    @Option(help: "WeChat channel id (as printed by `parleyd channel add wechat`); required for the wechat phases.")
-    var wechatChannel: String?
-
-    @Option(help: "The WeChat channel's token credential; required for the wechat phases.")
-    var wechatToken: String?
-
-    @Option(help: "The WeChat channel's 43-character encodingAESKey; required for wechat-safe.")
-    var wechatAesKey: String?
-
-    @Option(help: "The WeChat channel's appId (sealed into every encrypted message); required for wechat-safe.")
-    var wechatAppId: String?
+    @OptionGroup(title: "Platform webhooks")
+    var webhooks: WebhookOptions
 
     func validate() throws {
+        let target: Target
         do {
-            _ = try Target(url: url)
+            target = try Target(url: url)
         } catch {
             throw ValidationError(error.description)
         }
@@ -65,31 +63,7 @@ struct BenchCommand: AsyncParsableCommand {
         guard warmup >= 0, warmup <= 600 else { throw ValidationError("--warmup must be 0…600 seconds") }
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be 1…64") }
         if let channel, channel.isEmpty { throw ValidationError("--channel must not be empty") }
-        if mode.phases.contains(where: \.isWeChat) {
-            _ = try required(wechatChannel, "--wechat-channel", "the id printed by `parleyd channel add wechat`")
-            _ = try required(wechatToken, "--wechat-token", "the channel's token credential")
-        }
-        _ = try makeWeChatCipher()
-    }
-
-    /// The value of a WeChat option the selected mode needs, or a message naming the option.
-    private func required(_ value: String?, _ option: String, _ what: String) throws -> String {
-        guard let value, !value.isEmpty else {
-            throw ValidationError("\(option) is required for --mode \(mode.rawValue) (\(what))")
-        }
-        return value
-    }
-
-    /// The safe-mode cipher when the wechat-safe phase is selected, nil otherwise.
-    private func makeWeChatCipher() throws -> WeChatCipher? {
-        guard mode.phases.contains(.wechatSafe) else { return nil }
-        let key = try required(wechatAesKey, "--wechat-aes-key", "the channel's 43-character encodingAESKey")
-        let appID = try required(wechatAppId, "--wechat-app-id", "the channel's appId credential")
-        do {
-            return try WeChatCipher(encodingAESKey: key, appID: appID)
-        } catch {
-            throw ValidationError("--wechat-aes-key: \(error.description)")
-        }
+        _ = try webhooks.jobs(for: mode.phases, mode: mode, target: target)
     }
 
     func run() async throws {
@@ -117,13 +91,14 @@ struct BenchCommand: AsyncParsableCommand {
         target: Target, group: MultiThreadedEventLoopGroup
     ) async -> (results: [PhaseResult], summary: BenchReport) {
         let loops = Array(group.makeIterator())
-        let runNumber = UInt32.random(in: .min ... .max)
-        let hex = String(runNumber, radix: 16)
-        let runID = String(repeating: "0", count: 8 - hex.count) + hex
+        let run = BenchRun.random()
         var channelID = channel
+        var webhookJobs: [PhaseKind: WebhookJob] = [:]
         var results: [PhaseResult] = []
         var failure: String?
         do {
+            // `validate()` has accepted these options already.
+            webhookJobs = try webhooks.jobs(for: mode.phases, mode: mode, target: target)
             let address = try await ServerSetup.reachableAddress(target: target, loop: loops[0])
             if mode.phases.contains(.ingest), channelID == nil {
                 let discovered = try await ServerSetup.discoverChannel(target: target, address: address, loop: loops[0])
@@ -137,19 +112,14 @@ struct BenchCommand: AsyncParsableCommand {
                 warmup: .nanoseconds(Int64(warmup * 1e9)),
                 duration: .nanoseconds(Int64(duration * 1e9))
             )
-            // `validate()` has checked these are present whenever a wechat phase is selected.
-            var wechat: WeChatJob?
-            if let wechatChannel, let wechatToken {
-                wechat = WeChatJob(
-                    channelID: wechatChannel, token: wechatToken, cipher: try makeWeChatCipher(),
-                    msgIDBase: WeChatMsgID.base(runNumber: runNumber)
-                )
-            }
             for kind in mode.phases {
                 let job = PhaseJob(
-                    kind: kind, hostHeader: target.hostHeader, channelID: channelID ?? "", runID: runID,
-                    connections: connections, wechat: kind.isWeChat ? wechat : nil
+                    kind: kind, hostHeader: target.hostHeader, channelID: channelID ?? "", run: run,
+                    connections: connections, webhook: webhookJobs[kind]
                 )
+                if let webhook = job.webhook {
+                    try await ServerSetup.checkRefusesForgery(job, webhook: webhook, address: address, loop: loops[0])
+                }
                 results.append(try await runner.run(job))
             }
         } catch {
@@ -165,9 +135,12 @@ struct BenchCommand: AsyncParsableCommand {
             ratio = BenchReport.rounded(ingest.throughput / health.throughput, places: 4)
         }
         let passed = failure == nil && results.allSatisfy { $0.snapshot.errorRate <= BenchReport.maxErrorRate }
+        var webhookChannels: [String: String] = [:]
+        for (kind, job) in webhookJobs { webhookChannels[kind.platform] = job.channelID }
         let summary = BenchReport(
             url: url, channel: mode.phases.contains(.ingest) ? channelID : nil,
-            wechatChannel: mode.phases.contains(where: \.isWeChat) ? wechatChannel : nil, runId: runID, mode: mode.rawValue,
+            wechatChannel: webhookChannels["wechat"], webhookChannels: webhookChannels.isEmpty ? nil : webhookChannels,
+            runId: run.id, mode: mode.rawValue,
             connections: connections, threads: threads, warmupSeconds: warmup, durationSeconds: duration,
             phases: phases, ingestToHealthRatio: ratio, error: failure, passed: passed
         )

@@ -3,9 +3,9 @@ import NIOCore
 import NIOHTTP1
 
 /// One benchmark connection: connects, (for ingest) opens its own visitor session, then keeps exactly
-/// one request in flight until the phase ends (for the WeChat phases it plays one follower sending
-/// callbacks). Lives on a single event loop and is only touched from it, which is why it is a plain
-/// class with no locks.
+/// one request in flight until the phase ends (for the webhook phases it plays one sender, a WeChat
+/// follower, a Telegram chat, a phone number…, whose platform posts its messages). Lives on a single
+/// event loop and is only touched from it, which is why it is a plain class with no locks.
 ///
 /// If the server drops the connection mid-phase, that counts as an error and the connection is
 /// re-established (keeping its visitor token and sequence number), so one hiccup does not silently
@@ -31,11 +31,11 @@ final class LoadConnection: ExchangeSink {
     private var token: String?
     private var ingestTemplate: IngestRequestTemplate?
     private let healthRequest: ByteBuffer
-    private var wechatTemplate: WeChatCallbackTemplate?
-    /// Safe mode only: the plaintext document before encryption, and the random-prefix source.
-    private var wechatScratch = ByteBuffer()
-    private var wechatPrefix = [UInt8](repeating: 0, count: 16)
-    private var random = SplitMix64(seed: UInt64.random(in: .min ... .max))
+    /// Webhook phases: builds and signs each message's request.
+    private var webhook: (any WebhookRequestTemplate)?
+    /// Webhook phases: the run's share of every message id, and the phase's tag.
+    private let messageIDBase: UInt64
+    private let messageIDTag: UInt64
     /// Reused for every ingest request. By the time the next request is built the previous write has
     /// completed and released its reference, so `clear()` keeps the same storage: no allocation per
     /// request.
@@ -54,21 +54,19 @@ final class LoadConnection: ExchangeSink {
         self.stats = stats
         self.finished = loop.makePromise()
         self.healthRequest = RequestBytes.get(path: "/health", host: job.hostHeader)
-        requestBuffer.reserveCapacity(job.kind == .wechatSafe ? 1024 : 512)
-        if job.kind.isWeChat, let wechat = job.wechat {
-            // Fixed for the connection, like one WeChat delivery attempt; only the message varies.
-            wechatTemplate = WeChatCallbackTemplate(
-                channelID: wechat.channelID, host: job.hostHeader, token: wechat.token, runID: job.runID,
-                connection: index, timestamp: String(Int64(Date().timeIntervalSince1970)),
-                nonce: String(UInt32.random(in: 100_000_000...UInt32.max))
+        messageIDBase = job.run.messageIDBase
+        messageIDTag = job.kind.webhookTag ?? 0
+        requestBuffer.reserveCapacity(job.kind.isWebhook ? 1536 : 512)
+        if let target = job.webhook {
+            webhook = target.template(
+                host: job.hostHeader, run: job.run, connection: index, unixTime: Int64(Date().timeIntervalSince1970)
             )
-            wechatScratch.reserveCapacity(512)
         }
     }
 
     // MARK: Driven by LoopWorker
 
-    /// Connects and, for ingest, obtains a visitor token (WeChat callbacks need no session). Fails with a
+    /// Connects and, for ingest, obtains a visitor token (webhooks need no session). Fails with a
     /// readable reason; the phase is aborted in that case because a benchmark with missing connections
     /// measures the wrong thing.
     func prepare() -> EventLoopFuture<Void> {
@@ -146,6 +144,7 @@ final class LoadConnection: ExchangeSink {
             sessionOpened(status: status, body: body)
         case .running:
             let succeeded = status == .ok && (!job.kind.isWeChat || WeChatCallbackTemplate.isSuccess(body))
+            if succeeded { stats.recordAccepted() }
             if now >= window.warmupEnd && now < window.end {
                 if succeeded {
                     stats.recordSuccess(latencyNanos: now &- sentAt)
@@ -213,28 +212,17 @@ final class LoadConnection: ExchangeSink {
             ingestTemplate!.write(seq: seq, into: &requestBuffer)
             sentAt = NIODeadline.now().uptimeNanoseconds
             exchange.send(head: RequestBytes.postHead, bytes: requestBuffer)
-        case .wechatPlain:
+        case .wechatPlain, .wechatSafe, .telegram, .whatsapp, .messenger, .line, .sms:
             requestBuffer.clear()
-            wechatTemplate!.writePlain(seq: seq, msgID: wechatMsgID(), into: &requestBuffer)
-            sentAt = NIODeadline.now().uptimeNanoseconds
-            exchange.send(head: RequestBytes.postHead, bytes: requestBuffer)
-        case .wechatSafe:
-            requestBuffer.clear()
-            random.fill(&wechatPrefix)
-            wechatTemplate!.writeSafe(
-                seq: seq, msgID: wechatMsgID(), cipher: job.wechat!.cipher!, prefix: wechatPrefix,
-                scratch: &wechatScratch, into: &requestBuffer
+            let messageID = BenchMessageID.make(
+                base: messageIDBase, tag: messageIDTag, connection: index, connections: job.connections, seq: seq
             )
-            // The clock starts after encryption: latency is the server's, not this client's AES work.
+            webhook!.write(seq: seq, messageID: messageID, into: &requestBuffer)
+            // The clock starts after signing (and, in WeChat safe mode, encryption): latency is the
+            // server's, not this client's crypto.
             sentAt = NIODeadline.now().uptimeNanoseconds
             exchange.send(head: RequestBytes.postHead, bytes: requestBuffer)
         }
-    }
-
-    private func wechatMsgID() -> UInt64 {
-        WeChatMsgID.make(
-            base: job.wechat!.msgIDBase, kind: job.kind, connection: index, connections: job.connections, seq: seq
-        )
     }
 
     /// A non-200, or (for WeChat) a 200 whose body is not `success`.
@@ -264,7 +252,7 @@ final class LoadConnection: ExchangeSink {
         }
         self.token = token
         ingestTemplate = IngestRequestTemplate(
-            channelID: job.channelID, host: job.hostHeader, token: token, runID: job.runID, connection: index
+            channelID: job.channelID, host: job.hostHeader, token: token, runID: job.run.id, connection: index
         )
         becomeReady()
     }

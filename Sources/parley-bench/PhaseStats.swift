@@ -9,6 +9,7 @@ final class PhaseStats {
 
     private var latency = LatencyRecorder()
     private var ok = 0
+    private var accepted = 0
     private var errors = 0
     private var failedResponses = 0
     private var warmupErrors = 0
@@ -28,6 +29,13 @@ final class PhaseStats {
     func recordSuccess(latencyNanos: UInt64) {
         ok += 1
         latency.record(nanos: latencyNanos)
+    }
+
+    /// Every successful response of the phase, in the window or not (warmup, the drain after the end).
+    /// For ingest and the webhook phases each is a message the server has committed, so this is the
+    /// number to compare with the database.
+    func recordAccepted() {
+        accepted += 1
     }
 
     /// `kind` groups errors for the summary ("HTTP 500", "connection closed"); `detail` (status line and
@@ -60,7 +68,7 @@ final class PhaseStats {
 
     func snapshot() -> PhaseSnapshot {
         PhaseSnapshot(
-            ok: ok, errors: errors, failedResponses: failedResponses, warmupErrors: warmupErrors,
+            ok: ok, accepted: accepted, errors: errors, failedResponses: failedResponses, warmupErrors: warmupErrors,
             errorKinds: errorKinds, samples: samples, latency: latency
         )
     }
@@ -79,6 +87,8 @@ final class PhaseStats {
 /// A phase's results, merged across event loops. Plain values, so it can leave the loop.
 struct PhaseSnapshot: Sendable {
     var ok = 0
+    /// Successful responses over the whole phase, warmup and drain included (see `recordAccepted`).
+    var accepted = 0
     var errors = 0
     var failedResponses = 0
     var warmupErrors = 0
@@ -88,6 +98,7 @@ struct PhaseSnapshot: Sendable {
 
     mutating func merge(_ other: PhaseSnapshot) {
         ok += other.ok
+        accepted += other.accepted
         errors += other.errors
         failedResponses += other.failedResponses
         warmupErrors += other.warmupErrors

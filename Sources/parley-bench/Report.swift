@@ -17,6 +17,9 @@ struct BenchReport: Encodable {
         /// Responses received in the window, any status.
         let requests: Int
         let ok: Int
+        /// Successful responses over the whole phase, warmup and the drain after the window included:
+        /// for ingest and webhook phases, the messages this phase stored (compare with the database).
+        let accepted: Int
         /// Non-200 responses plus requests lost to connection failures, in the window.
         let errors: Int
         let errorRate: Double
@@ -32,6 +35,9 @@ struct BenchReport: Encodable {
     let channel: String?
     /// The WeChat channel, when a wechat phase ran.
     let wechatChannel: String?
+    /// The channel of each platform whose webhook phase ran (`wechat`, `telegram`, `whatsapp`,
+    /// `messenger`, `line`, `sms`).
+    let webhookChannels: [String: String]?
     let runId: String
     let mode: String
     let connections: Int
@@ -57,6 +63,7 @@ struct BenchReport: Encodable {
             measuredSeconds: rounded(result.measuredSeconds),
             requests: s.responses,
             ok: s.ok,
+            accepted: s.accepted,
             errors: s.errors,
             errorRate: rounded(s.errorRate, places: 6),
             warmupErrors: s.warmupErrors,
@@ -93,7 +100,8 @@ enum ReportTable {
         var lines: [String] = []
         lines.append(
             "parley-bench \(report.url)  channel=\(report.channel ?? "-")  "
-                + (report.wechatChannel.map { "wechat=\($0)  " } ?? "") + "connections=\(report.connections)  "
+                + (report.webhookChannels ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)  " }.joined()
+                + "connections=\(report.connections)  "
                 + "threads=\(report.threads)  warmup=\(format(report.warmupSeconds))s  duration=\(format(report.durationSeconds))s"
         )
         let header = ["phase", "requests", "ok", "errors", "err%", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms"]

@@ -81,28 +81,3 @@ struct IngestRequestTemplate {
         buffer.writeBytes(bodySuffix)
     }
 }
-
-extension ByteBuffer {
-    static func decimalDigitCount(_ value: UInt64) -> Int {
-        var count = 1
-        var rest = value
-        while rest >= 10 {
-            rest /= 10
-            count += 1
-        }
-        return count
-    }
-
-    /// ASCII decimal without going through `String` (which would allocate for large numbers).
-    mutating func writeDecimal(_ value: UInt64) {
-        let count = Self.decimalDigitCount(value)
-        writeWithUnsafeMutableBytes(minimumWritableBytes: count) { bytes in
-            var rest = value
-            for index in stride(from: count - 1, through: 0, by: -1) {
-                bytes[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
-                rest /= 10
-            }
-            return count
-        }
-    }
-}

@@ -1,35 +1,12 @@
 import NIOCore
 import WeChatConnector
 
-/// WeChat MsgIds for bench messages. The server deduplicates on (channel, MsgId), so they must differ
-/// between runs, phases, connections and messages, and stay a positive 63-bit integer like WeChat's:
-///
-///     0 | run (26 bits) | (seq - 1) × connections + connection (36 bits) | phase (1 bit)
-///
-/// The run bits come from the random run id, so two runs against one database collide only if their
-/// ids agree in those bits (about 1 in 67 million). The interleaved counter is unique within a phase
-/// and would take 6.8·10¹⁰ messages, far beyond any `--duration`, to wrap.
-enum WeChatMsgID {
-    static let runBits = 26
-    static let counterBits = 36
-
-    static func base(runNumber: UInt32) -> UInt64 {
-        (UInt64(runNumber) & ((1 << UInt64(runBits)) - 1)) << UInt64(counterBits + 1)
-    }
-
-    static func make(base: UInt64, kind: PhaseKind, connection: Int, connections: Int, seq: UInt64) -> UInt64 {
-        let counter = (seq &- 1) &* UInt64(connections) &+ UInt64(connection)
-        let phaseBit: UInt64 = kind == .wechatSafe ? 1 : 0
-        return base | ((counter & ((1 << UInt64(counterBits)) - 1)) << 1) | phaseBit
-    }
-}
-
 /// One connection's WeChat callbacks (CHANNELS.md §1.1–1.2), built from parts fixed per connection:
 /// timestamp, nonce and therefore `signature` never change, so a plaintext callback costs what an
 /// ingest request costs (memcpys and two integer conversions). A safe-mode callback additionally
 /// encrypts the message (AES-256-CBC + base64) and signs the ciphertext (SHA-1) per request, as a
 /// real WeChat sender would; that work happens before the request's clock starts.
-struct WeChatCallbackTemplate {
+struct WeChatCallbackTemplate: WebhookRequestTemplate {
     /// `POST /hooks/{id}?signature=S&timestamp=T&nonce=N`
     private let requestLine: [UInt8]
     /// ` HTTP/1.1` … `Content-Length: `
@@ -44,26 +21,46 @@ struct WeChatCallbackTemplate {
     private let token: String
     private let timestamp: String
     private let nonce: String
+    /// Set for safe mode: every message is encrypted and `msg_signature`d.
+    private let cipher: WeChatCipher?
+    /// Safe mode only: the plaintext document before encryption, and the random-prefix source.
+    private var scratch = ByteBuffer()
+    private var prefix = [UInt8](repeating: 0, count: 16)
+    private var random = SplitMix64(seed: UInt64.random(in: .min ... .max))
 
-    /// `runID` is hex and `timestamp`/`nonce` are digits, so nothing here needs escaping.
-    init(channelID: String, host: String, token: String, runID: String, connection: Int, timestamp: String, nonce: String) {
+    /// The connection is one follower, `oBench-<run>-<connection>`; timestamp and nonce are fixed for
+    /// it like one WeChat delivery attempt. The run id is hex and timestamp and nonce are digits, so
+    /// nothing here needs escaping.
+    init(_ connection: WebhookConnection, token: String, cipher: WeChatCipher?) {
         self.token = token
-        self.timestamp = timestamp
-        self.nonce = nonce
+        self.cipher = cipher
+        timestamp = String(connection.unixTime)
+        nonce = String(UInt32.random(in: 100_000_000...UInt32.max))
         let signature = WeChatSignature.sign([token, timestamp, nonce])
         requestLine = Array(
-            "POST /hooks/\(RequestBytes.pathSegment(channelID))?signature=\(signature)&timestamp=\(timestamp)&nonce=\(nonce)".utf8
+            "POST /hooks/\(RequestBytes.pathSegment(connection.channelID))?signature=\(signature)&timestamp=\(timestamp)&nonce=\(nonce)".utf8
         )
-        headersUpToLength = Array(" HTTP/1.1\r\nHost: \(host)\r\nContent-Type: text/xml\r\nContent-Length: ".utf8)
+        headersUpToLength = Array(" HTTP/1.1\r\nHost: \(connection.host)\r\nContent-Type: text/xml\r\nContent-Length: ".utf8)
         xmlPrefix = Array(
-            ("<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><FromUserName><![CDATA[oBench-\(runID)-\(connection)]]>"
+            ("<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><FromUserName><![CDATA[oBench-\(connection.run.id)-\(connection.index)]]>"
                 + "</FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]></MsgType>"
                 + "<Content><![CDATA[bench message ").utf8
         )
+        if cipher != nil { scratch.reserveCapacity(512) }
+    }
+
+    /// A plaintext callback, or in safe mode an encrypted one.
+    mutating func write(seq: UInt64, messageID: UInt64, into buffer: inout ByteBuffer) {
+        if let cipher {
+            random.fill(&prefix)
+            writeSafe(seq: seq, msgID: messageID, cipher: cipher, into: &buffer)
+        } else {
+            writePlain(seq: seq, msgID: messageID, into: &buffer)
+        }
     }
 
     /// The message document: a text message `bench message <seq>` with MsgId `msgID`.
-    func writeMessageXML(seq: UInt64, msgID: UInt64, into buffer: inout ByteBuffer) {
+    private func writeMessageXML(seq: UInt64, msgID: UInt64, into buffer: inout ByteBuffer) {
         buffer.writeBytes(xmlPrefix)
         buffer.writeDecimal(seq)
         buffer.writeBytes(xmlMiddle)
@@ -72,7 +69,7 @@ struct WeChatCallbackTemplate {
     }
 
     /// A plaintext (or compatible-mode) callback carrying the message in the clear.
-    func writePlain(seq: UInt64, msgID: UInt64, into buffer: inout ByteBuffer) {
+    private func writePlain(seq: UInt64, msgID: UInt64, into buffer: inout ByteBuffer) {
         let length = xmlPrefix.count + ByteBuffer.decimalDigitCount(seq) + xmlMiddle.count
             + ByteBuffer.decimalDigitCount(msgID) + xmlSuffix.count
         buffer.writeBytes(requestLine)
@@ -84,10 +81,7 @@ struct WeChatCallbackTemplate {
 
     /// A safe-mode callback: the message encrypted into `<Encrypt>`, `msg_signature` over the
     /// ciphertext. `scratch` holds the plaintext document; `prefix` is the 16 "random" bytes.
-    func writeSafe(
-        seq: UInt64, msgID: UInt64, cipher: WeChatCipher, prefix: [UInt8],
-        scratch: inout ByteBuffer, into buffer: inout ByteBuffer
-    ) {
+    private mutating func writeSafe(seq: UInt64, msgID: UInt64, cipher: WeChatCipher, into buffer: inout ByteBuffer) {
         scratch.clear()
         writeMessageXML(seq: seq, msgID: msgID, into: &scratch)
         let encrypt = cipher.encrypt(Array(scratch.readableBytesView), prefix: prefix)
