@@ -115,7 +115,7 @@ enum MessengerInbound {
             guard let latitude = payload?.coordinates?.lat, let longitude = payload?.coordinates?.long else {
                 return .unsupported(rawType: type)
             }
-            return .location(latitude: latitude, longitude: longitude, name: payload?.title, address: nil)
+            return .location(latitude: latitude, longitude: longitude, name: payload?.title ?? attachment.title, address: nil)
         default:
             return .unsupported(rawType: type)
         }

@@ -71,6 +71,8 @@ struct MessengerWebhook: Decodable {
     struct Attachment: Decodable {
         /// `image`, `video`, `audio`, `file`, `location`, `fallback`, `template`, `reel`…
         var type: String?
+        /// Where Messenger's older location attachments name the place (newer ones put it in `payload`).
+        var title: String?
         var payload: Payload?
     }
 

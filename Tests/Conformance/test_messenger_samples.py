@@ -41,7 +41,7 @@ STORED = {
     "message-audio": [("audio", "audio/mp4", "-3046.mp4")],
     "message-video": [("video", "video/mp4", "/video-1764000164.mp4")],
     "message-file": [("file", "application/pdf", "/receipt-4417.pdf")],
-    "message-location": [{"type": "location", "latitude": 37.4848, "longitude": -122.1484}],
+    "message-location": [{"type": "location", "latitude": 37.4848, "longitude": -122.1484, "name": "Pinned Location"}],
     "message-link": [text("https://shop.example.com/products/rain-jacket?color=blue"), {"type": "unsupported", "rawType": "fallback"}],
     "message-sticker": [{"type": "sticker", "id": "369239263222822"}],
     "message-quick-reply": [event("quick_reply", "TRACK_ORDER")],

@@ -86,6 +86,8 @@ struct MessengerWebhookTests {
             MessengerFixtures.event("message", #"{"mid":"m_b","text":"see this","attachments":[{"type":"file","payload":{"url":"https://cdn.fbsbx.com/v/t59/invoice.pdf"}}]}"#),
             MessengerFixtures.event("message", #"{"mid":"m_c","attachments":[{"type":"image","payload":{"url":"https://scontent.xx.fbcdn.net/v/sticker.png","sticker_id":369239263222822}}]}"#),
             MessengerFixtures.event("message", #"{"mid":"m_d","attachments":[{"type":"audio","payload":{"url":"https://cdn.fbsbx.com/v/a.mp4"}},{"type":"location","payload":{"coordinates":{"lat":52.52,"long":13.405},"title":"Berlin"}},{"type":"ig_reel","payload":{"reel_video_id":"1"}}]}"#),
+            // The older location shape names the place on the attachment itself.
+            MessengerFixtures.event("message", #"{"mid":"m_g","attachments":[{"title":"Pinned Location","url":"https://l.facebook.com/l.php?u=x","type":"location","payload":{"coordinates":{"lat":37.4848,"long":-122.1484}}}]}"#),
             MessengerFixtures.event("message", #"{"mid":"m_e","text":"Red","quick_reply":{"payload":"COLOR_RED"}}"#),
             MessengerFixtures.event("postback", #"{"mid":"m_f","title":"Talk to a human","payload":"HUMAN"}"#),
             MessengerFixtures.event("postback", #"{"title":"Get Started","payload":"GET_STARTED"}"#, timestamp: 1_518_479_195_999),
@@ -104,6 +106,7 @@ struct MessengerWebhookTests {
             ("m_d", .audio(MediaReference(location: "https://cdn.fbsbx.com/v/a.mp4"), transcript: nil)),
             ("m_d#2", .location(latitude: 52.52, longitude: 13.405, name: "Berlin", address: nil)),
             ("m_d#3", .unsupported(rawType: "ig_reel")),
+            ("m_g", .location(latitude: 37.4848, longitude: -122.1484, name: "Pinned Location", address: nil)),
             ("m_e", .event(name: "quick_reply", payload: "COLOR_RED")),
             ("m_f", .event(name: "postback", payload: "HUMAN")),
             ("postback:\(MessengerFixtures.psid):1518479195999", .event(name: "postback", payload: "GET_STARTED")),
