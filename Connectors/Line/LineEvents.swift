@@ -25,7 +25,7 @@ enum LineEvents {
         do {
             webhook = try JSONDecoder().decode(LineWebhook.self, from: Data(body))
         } catch let error as DecodingError {
-            throw .malformedPayload("not a LINE webhook body: \(summary(of: error))")
+            throw .malformedPayload("not a LINE webhook body: \(error.reason)")
         } catch {
             throw .malformedPayload("not a LINE webhook body: \(error)")
         }
@@ -112,20 +112,5 @@ enum LineEvents {
 
     private static func nonEmpty(_ text: String?) -> String? {
         text.flatMap { $0.isEmpty ? nil : $0 }
-    }
-
-    /// A one-line reason naming the field, instead of `DecodingError`'s debug dump.
-    private static func summary(of error: DecodingError) -> String {
-        func path(_ context: DecodingError.Context) -> String {
-            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-            return keys.isEmpty ? "the body" : String(keys.drop { $0 == "." })
-        }
-        switch error {
-        case .dataCorrupted(let context): return context.codingPath.isEmpty ? "invalid JSON" : "\(path(context)) is invalid"
-        case .keyNotFound(let key, let context):
-            return context.codingPath.isEmpty ? "missing \(key.stringValue)" : "\(path(context)) has no \(key.stringValue)"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context): return "\(path(context)) has the wrong type"
-        @unknown default: return "\(error)"
-        }
     }
 }

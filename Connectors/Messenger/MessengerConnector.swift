@@ -20,10 +20,10 @@ import ParleyCore
 /// - 429, the Graph throttling codes (4, 17, 32, 613) and 5xx are retried, honouring
 ///   `Retry-After`; anything else fails with Graph's own message; the token is never in a reason.
 /// - The webhook answers `EVENT_RECEIVED` once every event is committed.
-public struct MessengerConnector: ChannelConnector {
+public struct MessengerConnector: MetaWebhookConnector {
     public let channel: Channel
     let configuration: MessengerConfiguration
-    let guardian: MetaWebhookGuard
+    public let guardian: MetaWebhookGuard
     let graph: GraphClient
     let now: @Sendable () -> Date
     let deliveredPieces = DeliveredPieces()
@@ -43,19 +43,7 @@ public struct MessengerConnector: ChannelConnector {
         self.now = now
     }
 
-    public func verify(_ request: WebhookRequest) throws(ConnectorError) -> WebhookResponse {
-        try guardian.verify(request)
-    }
-
-    public func authenticate(_ request: WebhookRequest) throws(ConnectorError) {
-        try guardian.authenticate(request)
-    }
-
     public func decode(_ request: WebhookRequest) throws(ConnectorError) -> [InboundEvent] {
         try MessengerInbound.events(from: request.body, pageID: configuration.pageID, now: now())
-    }
-
-    public func acknowledge(_ request: WebhookRequest, receipts: [IngestReceipt]) -> WebhookResponse {
-        MetaWebhookGuard.acknowledgement
     }
 }

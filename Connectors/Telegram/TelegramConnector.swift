@@ -101,7 +101,7 @@ public struct TelegramConnector: ChannelConnector {
         do {
             return try JSONDecoder().decode(TelegramUpdate.self, from: Data(request.body))
         } catch let error as DecodingError {
-            throw .malformedPayload(error.telegramReason)
+            throw .malformedPayload(error.reason)
         } catch {
             throw .malformedPayload("the body is not a Telegram Update")
         }

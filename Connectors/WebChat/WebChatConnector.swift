@@ -42,8 +42,10 @@ public struct WebChatConnector: VisitorChannelConnector {
         let body: VisitorMessageBody
         do {
             body = try Self.decoder.decode(VisitorMessageBody.self, from: Data(request.body))
+        } catch let error as DecodingError {
+            throw .malformedPayload("body must be JSON {\"clientId\": string, \"text\": string}: \(error.reason)")
         } catch {
-            throw .malformedPayload("body must be JSON {\"clientId\": string, \"text\": string}: \(Self.explain(error))")
+            throw .malformedPayload("body must be JSON {\"clientId\": string, \"text\": string}")
         }
         guard !body.clientId.isEmpty, Self.fits(body.clientId, Self.maximumClientIDLength) else {
             throw .malformedPayload("clientId must be 1 to \(Self.maximumClientIDLength) characters")
@@ -116,15 +118,6 @@ public struct WebChatConnector: VisitorChannelConnector {
         let token = BearerToken.parse(request.header("Authorization")) ?? request.header("X-Parley-Visitor-Token") ?? ""
         guard !token.isEmpty else { throw .unauthorized("a visitor token is required (Authorization: Bearer <token>)") }
         return token
-    }
-
-    private static func explain(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, _): "missing field '\(key.stringValue)'"
-        case DecodingError.typeMismatch(_, let context): "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
-        case DecodingError.dataCorrupted: "not valid JSON"
-        default: "unreadable"
-        }
     }
 }
 

@@ -20,10 +20,10 @@ import ParleyCore
 /// - Media hosts (`mediaDomains`, default `fbsbx.com,whatsapp.net`) are UNVERIFIED; a media URL
 ///   must be on one of them, or on the `apiBaseURL` host, before the token is sent to it.
 /// - The webhook answers `EVENT_RECEIVED` once every event is committed.
-public struct WhatsAppConnector: ChannelConnector {
+public struct WhatsAppConnector: MetaWebhookConnector {
     public let channel: Channel
     let configuration: WhatsAppConfiguration
-    let guardian: MetaWebhookGuard
+    public let guardian: MetaWebhookGuard
     let graph: GraphClient
     let now: @Sendable () -> Date
     let deliveredPieces = DeliveredPieces()
@@ -43,19 +43,7 @@ public struct WhatsAppConnector: ChannelConnector {
         self.now = now
     }
 
-    public func verify(_ request: WebhookRequest) throws(ConnectorError) -> WebhookResponse {
-        try guardian.verify(request)
-    }
-
-    public func authenticate(_ request: WebhookRequest) throws(ConnectorError) {
-        try guardian.authenticate(request)
-    }
-
     public func decode(_ request: WebhookRequest) throws(ConnectorError) -> [InboundEvent] {
         try WhatsAppInbound.events(from: request.body, phoneNumberID: configuration.phoneNumberID, now: now())
-    }
-
-    public func acknowledge(_ request: WebhookRequest, receipts: [IngestReceipt]) -> WebhookResponse {
-        MetaWebhookGuard.acknowledgement
     }
 }

@@ -182,7 +182,7 @@ struct LineWebhookTests {
         do {
             _ = try connector.decode(LineFixtures.request(String(valid.dropLast(7))))
         } catch {
-            #expect(error.reason == "not a LINE webhook body: invalid JSON")
+            #expect(error.reason == "not a LINE webhook body: the body is not valid JSON (truncated or malformed)")
         }
     }
 

@@ -25,7 +25,7 @@ struct BadInputTests {
 
             let missingField = try await client.json(hook, method: .post, token: visitor, body: #"{"clientId":"x"}"#)
             #expect(missingField.status == 400)
-            #expect(missingField.text.contains("missing field 'text'"))
+            #expect(missingField.text.contains("text is missing"))
 
             let unknownChannel = try await client.json("/hooks/ch_nope", method: .post, token: visitor, body: #"{"clientId":"x","text":"y"}"#)
             #expect(unknownChannel.status == 404)

@@ -76,7 +76,7 @@ struct TelegramWebhookTests {
         let truncated = try refusal(TelegramFixtures.request(String(text.dropLast(7))))
         #expect(truncated == .malformedPayload("the body is not valid JSON (truncated or malformed)"))
         #expect(try refusal(TelegramFixtures.request("")) == .malformedPayload("the body is empty; Telegram posts one JSON Update"))
-        #expect(try refusal(TelegramFixtures.request("[1,2]")) == .malformedPayload("the update is not an object"))
+        #expect(try refusal(TelegramFixtures.request("[1,2]")) == .malformedPayload("the body is not an object"))
         #expect(try refusal(TelegramFixtures.request(#"{"message":{"text":"x"}}"#)) == .malformedPayload("update_id is missing"))
         #expect(try refusal(TelegramFixtures.request(#"{"update_id":"ten"}"#)) == .malformedPayload("update_id is not an integer"))
         #expect(try refusal(TelegramFixtures.request(#"{"update_id":7}"#))
