@@ -25,6 +25,16 @@ STORED_MEDIA_PREFIX = "/api/v1/media/"
 CONTENT_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".mp4": "video/mp4", ".pdf": "application/pdf"}
 
 
+def kind_of(path: str) -> str:
+    """`02-image.json` -> `image`: what a sample file holds."""
+    return os.path.basename(path)[3:-5]
+
+
+def raw(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
 def samples_dir(kind: str) -> str:
     return os.path.join(SAMPLES_ROOT, kind)
 

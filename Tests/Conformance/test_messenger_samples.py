@@ -16,7 +16,7 @@ import time
 import pytest
 
 import webhook_client
-from samples_support import MediaHost, STORED_MEDIA_PREFIX, answers, load_replay, run_replay, samples_dir, show, wait_downloaded
+from samples_support import answers, kind_of, load_replay, MediaHost, raw, run_replay, samples_dir, show, STORED_MEDIA_PREFIX, wait_downloaded
 
 SAMPLES = samples_dir("messenger")
 FILES = sorted(glob.glob(os.path.join(SAMPLES, "*.json")))
@@ -55,16 +55,7 @@ STORED = {
     "redelivery-message-text": [],
     "message-edit": [{"type": "unsupported", "rawType": "message_edit"}],
 }
-ALL_STORED = [content for path in FILES for content in STORED[os.path.basename(path)[3:-5]]]
-
-
-def kind_of(path: str) -> str:
-    return os.path.basename(path)[3:-5]
-
-
-def raw(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read()
+ALL_STORED = [content for path in FILES for content in STORED[kind_of(path)]]
 
 
 def new_psid() -> str:
@@ -93,7 +84,7 @@ def test_sample_is_a_page_webhook(path):
             echo = item.get("message", {}).get("is_echo") is True
             assert (item["sender"]["id"], item["recipient"]["id"]) == ((SAMPLE_PAGE_ID, SAMPLE_PSID) if echo else (SAMPLE_PSID, SAMPLE_PAGE_ID))
             assert isinstance(item["timestamp"], int) and item["timestamp"] > 1.7e12  # milliseconds
-    signature = load_replay("messenger").sign(raw(path), "s3cret")
+    signature = load_replay("messenger").meta.sign(raw(path), "s3cret")
     assert signature == "sha256=" + hmac.new(b"s3cret", raw(path), hashlib.sha256).hexdigest()
 
 
@@ -201,17 +192,17 @@ def test_a_byte_changed_after_signing_is_refused_and_stores_nothing(agent, page)
     module = load_replay("messenger")
     psid = new_psid()
     [(_, body)] = module.refresh([("01-message-text.json", json.loads(raw(FILES[0])))], psid)
-    signed = module.meta_json(body)
-    signature = module.sign(signed, page.appSecret)
+    signed = module.meta.meta_json(body)
+    signature = module.meta.sign(signed, page.appSecret)
     tampered = signed.replace(b"waterproof", b"waterpro0f")
     assert tampered != signed and len(tampered) == len(signed)
-    headers = {"Content-Type": "application/json", module.SIGNATURE_HEADER: signature,
-               module.LEGACY_SIGNATURE_HEADER: module.sign_legacy(tampered, page.appSecret)}
+    headers = {"Content-Type": "application/json", module.meta.SIGNATURE_HEADER: signature,
+               module.meta.LEGACY_SIGNATURE_HEADER: module.meta.sign_legacy(tampered, page.appSecret)}
     response = webhook_client.send(page.base_url, "POST", page.webhook_path, tampered, headers)
     assert response.status == 401, f"a matching legacy sha1 signature must not stand in for sha256: {response.describe()}"
     time.sleep(0.3)
     assert agent.follower(page, psid) == ([], []), "the refused body was stored"
-    headers[module.LEGACY_SIGNATURE_HEADER] = module.sign_legacy(signed, page.appSecret)
+    headers[module.meta.LEGACY_SIGNATURE_HEADER] = module.meta.sign_legacy(signed, page.appSecret)
     response = webhook_client.send(page.base_url, "POST", page.webhook_path, signed, headers)
     assert response.status == 200, response.describe()
     _, inbound = agent.inbound(page, psid)

@@ -16,7 +16,7 @@ import pytest
 from twilio.request_validator import RequestValidator
 
 import webhook_client
-from samples_support import MediaHost, STORED_MEDIA_PREFIX, answers, load_replay, run_replay, samples_dir, show, wait_downloaded
+from samples_support import answers, kind_of, load_replay, MediaHost, raw, run_replay, samples_dir, show, STORED_MEDIA_PREFIX, wait_downloaded
 
 SAMPLES = samples_dir("sms")
 FILES = sorted(glob.glob(os.path.join(SAMPLES, "*.form")))
@@ -42,15 +42,6 @@ STORED = {
     "unknown-and-repeated-params": [text("Any update on order #4512?")],
     "redelivery-sms": [],
 }
-
-
-def kind_of(path: str) -> str:
-    return os.path.basename(path)[3:-5]
-
-
-def raw(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read()
 
 
 def stored(files) -> list:

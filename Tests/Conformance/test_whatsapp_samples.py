@@ -20,7 +20,7 @@ except ImportError:  # optional (requirements.txt): the checks against pywa are 
     WhatsApp = None
 
 import webhook_client
-from samples_support import answers, load_replay, run_replay, samples_dir, show
+from samples_support import answers, kind_of, load_replay, raw, run_replay, samples_dir, show
 
 SAMPLES = samples_dir("whatsapp")
 FILES = sorted(glob.glob(os.path.join(SAMPLES, "*.json")))
@@ -78,16 +78,7 @@ STORED = {
     "redelivery-text": [],
     "statuses": [],
 }
-ALL_STORED = [content for path in FILES for content in STORED[os.path.basename(path)[3:-5]]]
-
-
-def kind_of(path: str) -> str:
-    return os.path.basename(path)[3:-5]
-
-
-def raw(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read()
+ALL_STORED = [content for path in FILES for content in STORED[kind_of(path)]]
 
 
 def new_wa_id() -> str:
@@ -128,7 +119,7 @@ def test_sample_parses_with_pywa(pywa_client, path):
             "MessageStatus": lambda u: u.status}[cls](update)
     assert str(seen) == what, update
     assert update.from_user.wa_id == SAMPLE_WA_ID and update.metadata.phone_number_id == SAMPLE_PHONE_NUMBER_ID
-    signature = load_replay("whatsapp").sign(body, SECRET)
+    signature = load_replay("whatsapp").meta.sign(body, SECRET)
     assert webhook_updates_validator(SECRET, body, signature), "pywa accepts replay.py's X-Hub-Signature-256"
     assert not webhook_updates_validator(SECRET, body + b" ", signature)
 
@@ -155,7 +146,7 @@ def test_fresh_bodies_are_new_and_still_read_by_pywa(pywa_client):
     text_id = fresh["01-text.json"]["entry"][0]["changes"][0]["value"]["messages"][0]["id"]
     assert fresh["15-redelivery-text.json"]["entry"][0]["changes"][0]["value"]["messages"][0]["id"] == text_id
     assert text_id != samples[0][1]["entry"][0]["changes"][0]["value"]["messages"][0]["id"]
-    encoded = replay.meta_json(fresh["02-image.json"])
+    encoded = replay.meta.meta_json(fresh["02-image.json"])
     assert encoded.isascii() and b'"image\\/jpeg"' in encoded, encoded  # serialized as Meta does
     update = pywa_update(pywa_client, encoded)
     assert update.from_user.wa_id == "16505550000" and update.image.caption == "The zipper arrived broken"
@@ -210,11 +201,11 @@ def test_a_byte_changed_after_signing_is_refused_and_stores_nothing(agent, wa):
     module = load_replay("whatsapp")
     wa_id = new_wa_id()
     [(_, body)] = module.refresh([("01-text.json", json.loads(raw(FILES[0])))], wa_id)
-    signed = module.meta_json(body)
-    signature = module.sign(signed, wa.appSecret)
+    signed = module.meta.meta_json(body)
+    signature = module.meta.sign(signed, wa.appSecret)
     tampered = signed.replace(b"size M", b"size L")
     assert tampered != signed and len(tampered) == len(signed)
-    headers = {"Content-Type": "application/json", module.SIGNATURE_HEADER: signature}
+    headers = {"Content-Type": "application/json", module.meta.SIGNATURE_HEADER: signature}
     response = webhook_client.send(wa.base_url, "POST", wa.webhook_path, tampered, headers)
     assert response.status == 401, response.describe()
     time.sleep(0.3)

@@ -30,10 +30,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import glob
-import hashlib
-import hmac
-import http.client
 import json
 import os
 import re
@@ -43,9 +39,8 @@ import time
 import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SIGNATURE_HEADER = "X-Hub-Signature-256"
-LEGACY_SIGNATURE_HEADER = "X-Hub-Signature"
-USER_AGENT = "facebookexternalua"
+sys.path.insert(0, os.path.dirname(HERE))
+import meta_replay as meta  # noqa: E402  (beside this folder: what the Messenger and WhatsApp scripts share)
 # The customer every sample comes from (a page-scoped id, PSID) and the Page it writes to.
 SAMPLE_PSID = "7204618895562310"
 SAMPLE_PAGE_ID = "104938271650392"
@@ -53,18 +48,10 @@ MEDIA_TYPES = {"image", "audio", "video", "file"}
 TIME_KEYS = {"time", "timestamp", "watermark"}
 
 
-def sign(body: bytes, app_secret: str) -> str:
-    """`sha256=<lowercase hex HMAC-SHA256(app secret, body)>`, the X-Hub-Signature-256 value."""
-    return "sha256=" + hmac.new(app_secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
 
 
-def sign_legacy(body: bytes, app_secret: str) -> str:
-    return "sha1=" + hmac.new(app_secret.encode("utf-8"), body, hashlib.sha1).hexdigest()
 
 
-def meta_json(payload) -> bytes:
-    """Compact JSON the way Meta posts it: ASCII only (\\uXXXX escapes) and escaped slashes."""
-    return json.dumps(payload, ensure_ascii=True, separators=(",", ":")).replace("/", "\\/").encode("ascii")
 
 
 def new_psid() -> str:
@@ -75,13 +62,6 @@ def new_mid() -> str:
     return "m_" + base64.urlsafe_b64encode(secrets.token_bytes(66)).decode("ascii").rstrip("=")[:86]
 
 
-def walk(value, visit):
-    """`value` with `visit(key, item)` applied to every (key, scalar) pair, depth first."""
-    if isinstance(value, dict):
-        return {k: (walk(v, visit) if isinstance(v, (dict, list)) else visit(k, v)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [walk(v, visit) if isinstance(v, (dict, list)) else visit(None, v) for v in value]
-    return value
 
 
 def times(value) -> list[int]:
@@ -92,7 +72,7 @@ def times(value) -> list[int]:
             found.append(item)
         return item
 
-    walk(value, note)
+    meta.walk(value, note)
     return found
 
 
@@ -115,7 +95,7 @@ def refresh(samples: list[tuple[str, dict]], psid: str | None) -> list[tuple[str
             return item + shift
         return item
 
-    return [(name, walk(replace_id(body, SAMPLE_PSID, psid), visit)) for name, body in samples]
+    return [(name, meta.walk(replace_id(body, SAMPLE_PSID, psid), visit)) for name, body in samples]
 
 
 def with_media_base(body: dict, base: str) -> dict:
@@ -133,31 +113,10 @@ def with_media_base(body: dict, base: str) -> dict:
     return body
 
 
-def request(url: urllib.parse.SplitResult, method: str, path: str, body: bytes | None = None, headers: dict | None = None,
-            timeout: float = 30) -> tuple[int, bytes]:
-    connection = http.client.HTTPConnection(url.hostname, url.port or 80, timeout=timeout)
-    try:
-        connection.request(method, url.path.rstrip("/") + path, body=body, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
 
 
-def post(url: urllib.parse.SplitResult, path: str, body: bytes, app_secret: str, timeout: float = 30) -> tuple[int, bytes]:
-    return request(url, "POST", path, body, {
-        "Content-Type": "application/json", "User-Agent": USER_AGENT, "Accept": "*/*",
-        LEGACY_SIGNATURE_HEADER: sign_legacy(body, app_secret), SIGNATURE_HEADER: sign(body, app_secret),
-    }, timeout)
 
 
-def verify(url: urllib.parse.SplitResult, path: str, verify_token: str) -> tuple[bool, str]:
-    challenge = str(secrets.randbelow(9 * 10**9) + 10**9)
-    query = urllib.parse.urlencode({"hub.mode": "subscribe", "hub.challenge": challenge, "hub.verify_token": verify_token})
-    status, answer = request(url, "GET", f"{path}?{query}", headers={"User-Agent": USER_AGENT})
-    text = answer.decode("utf-8", "replace").strip()
-    ok = status == 200 and text == challenge
-    return ok, f"{status} {text}" + (" (challenge returned)" if ok else f" (expected 200 {challenge})")
 
 
 def main() -> int:
@@ -184,20 +143,9 @@ def main() -> int:
         if base.scheme not in ("http", "https") or not base.netloc or base.query:
             parser.error("--media-base must be an http(s) URL without a query")
 
-    files = args.files or sorted(glob.glob(os.path.join(HERE, "*.json")))
-    if not files:
-        parser.error("no sample files")
-    samples: list[tuple[str, bytes]] = []
-    for path in files:
-        if not os.path.isfile(path):
-            parser.error(f"no such sample file: {path}")
-        with open(path, "rb") as handle:
-            samples.append((os.path.basename(path), handle.read()))
+    samples = meta.load(parser, args.files, HERE)
     if args.fresh or args.psid or args.page_id or args.media_base:
-        try:
-            parsed = [(name, json.loads(raw)) for name, raw in samples]
-        except ValueError as error:
-            parser.error(f"a sample is not JSON: {error}")
+        parsed = meta.parse(parser, samples)
         if args.fresh:
             parsed = refresh(parsed, args.psid)
         elif args.psid:
@@ -206,26 +154,9 @@ def main() -> int:
             parsed = [(name, replace_id(body, SAMPLE_PAGE_ID, args.page_id)) for name, body in parsed]
         if args.media_base:
             parsed = [(name, with_media_base(body, args.media_base)) for name, body in parsed]
-        samples = [(name, meta_json(body)) for name, body in parsed]
+        samples = [(name, meta.meta_json(body)) for name, body in parsed]
 
-    url = urllib.parse.urlsplit(args.url)
-    path = f"/hooks/{args.channel}"
-    print(f"channel:  {args.channel}  (messenger)  {args.url}")
-    width = max([len(name) for name, _ in samples] + [len("GET verification")])
-    failed = False
-    try:
-        if args.verify_token is not None:
-            ok, line = verify(url, path, args.verify_token)
-            failed |= not ok
-            print(f"{'GET verification':<{width}}  {line}")
-        for name, body in samples:
-            status, answer = post(url, path, body, args.app_secret)
-            failed |= not 200 <= status < 300
-            print(f"{name:<{width}}  {status} {answer.decode('utf-8', 'replace').strip()}".rstrip())
-    except OSError as error:
-        print(f"cannot reach {args.url}: {error}", file=sys.stderr)
-        return 1
-    return 1 if failed else 0
+    return meta.replay(args, samples, "messenger")
 
 
 if __name__ == "__main__":

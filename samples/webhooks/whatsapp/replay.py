@@ -25,22 +25,16 @@ from __future__ import annotations
 
 import argparse
 import base64
-import glob
-import hashlib
-import hmac
-import http.client
 import json
 import os
 import re
 import secrets
 import sys
 import time
-import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SIGNATURE_HEADER = "X-Hub-Signature-256"
-LEGACY_SIGNATURE_HEADER = "X-Hub-Signature"
-USER_AGENT = "facebookexternalua"
+sys.path.insert(0, os.path.dirname(HERE))
+import meta_replay as meta  # noqa: E402  (beside this folder: what the Messenger and WhatsApp scripts share)
 # The customer every sample comes from (wa_id, and the business-scoped user id beside it), and
 # the business number the samples are addressed to.
 SAMPLE_WA_ID = "16505551234"
@@ -49,18 +43,10 @@ SAMPLE_PHONE_NUMBER_ID = "106540352242922"
 WAMID_PREFIX = "wamid."
 
 
-def sign(body: bytes, app_secret: str) -> str:
-    """`sha256=<lowercase hex HMAC-SHA256(app secret, body)>`, the X-Hub-Signature-256 value."""
-    return "sha256=" + hmac.new(app_secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
 
 
-def sign_legacy(body: bytes, app_secret: str) -> str:
-    return "sha1=" + hmac.new(app_secret.encode("utf-8"), body, hashlib.sha1).hexdigest()
 
 
-def meta_json(payload) -> bytes:
-    """Compact JSON the way Meta posts it: ASCII only (\\uXXXX escapes) and escaped slashes."""
-    return json.dumps(payload, ensure_ascii=True, separators=(",", ":")).replace("/", "\\/").encode("ascii")
 
 
 def new_wa_id() -> str:
@@ -81,13 +67,6 @@ def new_wamid(old: str, wa_id: str) -> str:
     return WAMID_PREFIX + base64.b64encode(raw).decode("ascii")
 
 
-def walk(value, visit):
-    """`value` with `visit(key, item)` applied to every (key, scalar) pair, depth first."""
-    if isinstance(value, dict):
-        return {k: (walk(v, visit) if isinstance(v, (dict, list)) else visit(k, v)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [walk(v, visit) if isinstance(v, (dict, list)) else visit(None, v) for v in value]
-    return value
 
 
 def timestamps(value) -> list[int]:
@@ -98,7 +77,7 @@ def timestamps(value) -> list[int]:
             found.append(int(item))
         return item
 
-    walk(value, note)
+    meta.walk(value, note)
     return found
 
 
@@ -123,7 +102,7 @@ def refresh(samples: list[tuple[str, dict]], wa_id: str | None) -> list[tuple[st
             return str(int(item) + shift)
         return item
 
-    return [(name, walk(as_customer(body, wa_id, user_id), visit)) for name, body in samples]
+    return [(name, meta.walk(as_customer(body, wa_id, user_id), visit)) for name, body in samples]
 
 
 def to_number(body: dict, phone_number_id: str) -> dict:
@@ -136,31 +115,10 @@ def to_number(body: dict, phone_number_id: str) -> dict:
     return body
 
 
-def request(url: urllib.parse.SplitResult, method: str, path: str, body: bytes | None = None, headers: dict | None = None,
-            timeout: float = 30) -> tuple[int, bytes]:
-    connection = http.client.HTTPConnection(url.hostname, url.port or 80, timeout=timeout)
-    try:
-        connection.request(method, url.path.rstrip("/") + path, body=body, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
 
 
-def post(url: urllib.parse.SplitResult, path: str, body: bytes, app_secret: str, timeout: float = 30) -> tuple[int, bytes]:
-    return request(url, "POST", path, body, {
-        "Content-Type": "application/json", "User-Agent": USER_AGENT, "Accept": "*/*",
-        LEGACY_SIGNATURE_HEADER: sign_legacy(body, app_secret), SIGNATURE_HEADER: sign(body, app_secret),
-    }, timeout)
 
 
-def verify(url: urllib.parse.SplitResult, path: str, verify_token: str) -> tuple[bool, str]:
-    challenge = str(secrets.randbelow(9 * 10**9) + 10**9)
-    query = urllib.parse.urlencode({"hub.mode": "subscribe", "hub.challenge": challenge, "hub.verify_token": verify_token})
-    status, answer = request(url, "GET", f"{path}?{query}", headers={"User-Agent": USER_AGENT})
-    text = answer.decode("utf-8", "replace").strip()
-    ok = status == 200 and text == challenge
-    return ok, f"{status} {text}" + (" (challenge returned)" if ok else f" (expected 200 {challenge})")
 
 
 def main() -> int:
@@ -182,46 +140,18 @@ def main() -> int:
         if value is not None and not re.fullmatch(r"[0-9]{5,20}", value):
             parser.error(f"{option} must be digits")
 
-    files = args.files or sorted(glob.glob(os.path.join(HERE, "*.json")))
-    if not files:
-        parser.error("no sample files")
-    samples: list[tuple[str, bytes]] = []
-    for path in files:
-        if not os.path.isfile(path):
-            parser.error(f"no such sample file: {path}")
-        with open(path, "rb") as handle:
-            samples.append((os.path.basename(path), handle.read()))
+    samples = meta.load(parser, args.files, HERE)
     if args.fresh or args.wa_id or args.phone_number_id:
-        try:
-            parsed = [(name, json.loads(raw)) for name, raw in samples]
-        except ValueError as error:
-            parser.error(f"a sample is not JSON: {error}")
+        parsed = meta.parse(parser, samples)
         if args.fresh:
             parsed = refresh(parsed, args.wa_id)
         elif args.wa_id:
             parsed = [(name, as_customer(body, args.wa_id, "US." + secrets.token_hex(10))) for name, body in parsed]
         if args.phone_number_id:
             parsed = [(name, to_number(body, args.phone_number_id)) for name, body in parsed]
-        samples = [(name, meta_json(body)) for name, body in parsed]
+        samples = [(name, meta.meta_json(body)) for name, body in parsed]
 
-    url = urllib.parse.urlsplit(args.url)
-    path = f"/hooks/{args.channel}"
-    print(f"channel:  {args.channel}  (whatsapp)  {args.url}")
-    width = max([len(name) for name, _ in samples] + [len("GET verification")])
-    failed = False
-    try:
-        if args.verify_token is not None:
-            ok, line = verify(url, path, args.verify_token)
-            failed |= not ok
-            print(f"{'GET verification':<{width}}  {line}")
-        for name, body in samples:
-            status, answer = post(url, path, body, args.app_secret)
-            failed |= not 200 <= status < 300
-            print(f"{name:<{width}}  {status} {answer.decode('utf-8', 'replace').strip()}".rstrip())
-    except OSError as error:
-        print(f"cannot reach {args.url}: {error}", file=sys.stderr)
-        return 1
-    return 1 if failed else 0
+    return meta.replay(args, samples, "whatsapp")
 
 
 if __name__ == "__main__":
