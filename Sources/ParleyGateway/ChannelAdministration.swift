@@ -63,10 +63,10 @@ public struct ChannelAdministration: Sendable {
     }
 
     /// Changes a channel's settings: `nil` removes a key (back to the default). The result is
-    /// validated as a whole and, with `builder`, the connector is rebuilt with it, so nothing is
-    /// stored unless the channel would start with it. Returns the updated channel.
+    /// validated as a whole and the connector `builders` gives for its kind is built with it, so
+    /// nothing is stored unless the channel would start with it. Returns the updated channel.
     public func updateChannel(
-        _ id: ChannelID, settings changes: [String: String?], builder: ConnectorBuilder? = nil
+        _ id: ChannelID, settings changes: [String: String?], builders: (ChannelKind) -> ConnectorBuilder?
     ) async throws(GatewayError) -> Channel {
         let stored: StoredChannel
         do {
@@ -80,7 +80,7 @@ public struct ChannelAdministration: Sendable {
         var channel = stored.channel
         for (key, value) in changes { channel.settings[key] = value }
         try Self.validate(settings: channel.settings, kind: channel.kind)
-        if let builder {
+        if let builder = builders(channel.kind) {
             do {
                 _ = try builder(channel, try vault.open(stored.sealedCredentials))
             } catch {

@@ -50,10 +50,7 @@ extension Gateway {
     /// rebuilt on next use and every open conversation's timers are recomputed.
     public func updateChannel(_ id: ChannelID, settings: [String: String?], by agent: Agent) async throws(GatewayError) -> Channel {
         guard agent.role == .admin else { throw GatewayError.forbidden("only admins change channel settings") }
-        let stored: StoredChannel?
-        do { stored = try await channels.channel(id) } catch { throw GatewayError.unavailable("\(error)") }
-        guard let kind = stored?.channel.kind else { throw GatewayError.channelNotFound(id) }
-        let channel = try await administration.updateChannel(id, settings: settings, builder: registry.builder(for: kind))
+        let channel = try await administration.updateChannel(id, settings: settings, builders: registry.builder(for:))
         await registry.invalidate(id)
         await scheduler.recompute(id)
         return channel

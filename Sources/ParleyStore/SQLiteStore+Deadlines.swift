@@ -68,20 +68,32 @@ extension SQLiteStore: DeadlineRepository {
         }
     }
 
+    /// In transactions of `recomputeBatch` conversations, so a channel with many open
+    /// conversations never holds the single writer (and the webhooks queued behind it) for long.
     public func recomputeDeadlines(channel: ChannelID, settings: TimerSettings) async throws -> Int {
-        try await pool.write { db in
-            let open = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT \(Columns.conversationFields) FROM conversations
-                    WHERE channel_id = ? AND status IN ('bot', 'queued', 'assigned', 'pending')
-                    """,
-                arguments: [channel.rawValue]
-            ).map(Columns.conversation)
-            for conversation in open { try Self.syncDeadlines(db, conversation, settings) }
-            return open.count
+        var count = 0
+        var after: Int64 = 0
+        while true {
+            let (done, last) = try await pool.write { [after] db in
+                let open = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT \(Columns.conversationFields) FROM conversations
+                        WHERE channel_id = ? AND status IN ('bot', 'queued', 'assigned', 'pending') AND id > ?
+                        ORDER BY id LIMIT ?
+                        """,
+                    arguments: [channel.rawValue, after, Self.recomputeBatch]
+                ).map(Columns.conversation)
+                for conversation in open { try Self.syncDeadlines(db, conversation, settings) }
+                return (open.count, open.last?.id.rawValue)
+            }
+            count += done
+            guard let last, done == Self.recomputeBatch else { return count }
+            after = last
         }
     }
+
+    static let recomputeBatch = 500
 
     public func deadlines(of conversation: ConversationID) async throws -> [DeadlineKind: Date] {
         try await pool.read { db in

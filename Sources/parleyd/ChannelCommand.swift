@@ -83,11 +83,7 @@ struct ChannelCommand: AsyncParsableCommand {
             guard !settings.isEmpty else { throw ValidationError("--setting: give at least one key=value") }
             let changes = try Add.pairs(settings, option: "--setting").mapValues { $0.isEmpty ? nil : $0 }
             let runtime = try Runtime(try Settings(options))
-            let channelID = ChannelID(id)
-            guard let stored = try await runtime.store.channel(channelID) else { throw ValidationError("id: no channel \(id)") }
-            let channel = try await runtime.administration.updateChannel(
-                channelID, settings: changes, builder: Runtime.connectors[stored.channel.kind]
-            )
+            let channel = try await runtime.administration.updateChannel(ChannelID(id), settings: changes) { Runtime.connectors[$0] }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(Updated(id: channel.id.rawValue, settings: channel.settings)), as: UTF8.self))

@@ -30,14 +30,7 @@ struct CrashTests {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = Self.visitors + 10
         configuration.timeout = .init(connect: .seconds(5), read: .seconds(20))
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        do {
-            try await run(client, directory)
-        } catch {
-            try await client.shutdown()
-            throw error
-        }
-        try await client.shutdown()
+        try await withHTTPClient(configuration) { client in try await run(client, directory) }
     }
 
     private func run(_ client: HTTPClient, _ directory: URL) async throws {

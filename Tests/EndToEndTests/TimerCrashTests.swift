@@ -16,14 +16,7 @@ struct TimerCrashTests {
     @Test(.timeLimit(.minutes(2))) func deadlinesFireOnceAcrossAKillAndRestarts() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-timers-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        do {
-            try await run(client, directory)
-        } catch {
-            try await client.shutdown()
-            throw error
-        }
-        try await client.shutdown()
+        try await withHTTPClient { client in try await run(client, directory) }
     }
 
     private func run(_ client: HTTPClient, _ directory: URL) async throws {

@@ -183,13 +183,14 @@ struct DeadlineSchedulerTests {
         ], "the nudge falls back to the 5-minute default")
 
         for (settings, field) in [(["idleTimeout": "soon"], "idleTimeout"), (["idleTimout": "5m"], "idleTimout")] as [([String: String?], String)] {
-            await #expect(throws: GatewayError.self) { _ = try await harness.gateway.updateChannel(setup.channel.id, settings: settings, by: setup.agent) }
-            do {
+            let refusal = await #expect(throws: GatewayError.self) {
                 _ = try await harness.gateway.updateChannel(setup.channel.id, settings: settings, by: setup.agent)
-            } catch {
-                guard case .invalid(let named, _) = error else { Issue.record("\(error)"); continue }
-                #expect(named == field)
             }
+            guard case .invalid(let named, _)? = refusal else {
+                Issue.record("\(String(describing: refusal)) does not name the setting")
+                continue
+            }
+            #expect(named == field)
         }
         let agent = try await harness.addAgent("plain@example.com")
         await #expect(throws: GatewayError.forbidden("only admins change channel settings")) {
