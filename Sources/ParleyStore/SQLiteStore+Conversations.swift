@@ -240,17 +240,20 @@ extension SQLiteStore: ConversationRepository {
         )
     }
 
-    static func saveActivity(_ db: Database, _ conversation: Conversation) throws {
+    /// Saves what the conversation's latest message changed; a customer message's reply token
+    /// (LINE), when it carries one, replaces the kept one in the same statement.
+    static func saveActivity(_ db: Database, _ conversation: Conversation, replyToken: ReplyToken? = nil) throws {
         try db.cachedStatement(sql: """
             UPDATE conversations SET last_customer_message_at = ?, last_message_at = ?, last_message_preview = ?, updated_at = ?,
-                replies_since_customer = ?, last_reply_at = ?, waiting_since = ?
+                replies_since_customer = ?, last_reply_at = ?, waiting_since = ?,
+                reply_token = COALESCE(?, reply_token), reply_token_at = COALESCE(?, reply_token_at)
             WHERE id = ?
             """).execute(arguments: [
                 conversation.lastCustomerMessageAt?.timeIntervalSince1970,
                 conversation.lastMessageAt?.timeIntervalSince1970, conversation.lastMessagePreview,
                 conversation.updatedAt.timeIntervalSince1970, conversation.repliesSinceCustomerMessage,
                 conversation.lastReplyAt?.timeIntervalSince1970, conversation.waitingSince?.timeIntervalSince1970,
-                conversation.id.rawValue,
+                replyToken?.token, replyToken?.receivedAt.timeIntervalSince1970, conversation.id.rawValue,
             ])
     }
 

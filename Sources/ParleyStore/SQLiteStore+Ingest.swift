@@ -90,15 +90,11 @@ extension SQLiteStore {
         conversation.repliesSinceCustomerMessage = 0
         let startsWaiting = conversation.waitingSince == nil
         if startsWaiting { conversation.waitingSince = time }
-        try saveActivity(db, conversation)
+        try saveActivity(db, conversation, replyToken: inbound.replyToken.map { ReplyToken(token: $0, receivedAt: time) })
         // A customer who was already waiting changes no timer: the common case costs nothing.
         var earliestDeadline: Date?
         if startsWaiting || transition != nil {
             earliestDeadline = try syncDeadlines(db, conversation, item.timers)
-        }
-        if let token = inbound.replyToken {
-            try db.cachedStatement(sql: "UPDATE conversations SET reply_token = ?, reply_token_at = ? WHERE id = ?")
-                .execute(arguments: [token, time.timeIntervalSince1970, conversation.id.rawValue])
         }
 
         events.append(.messageCreated(message, conversation))
