@@ -19,6 +19,13 @@ extension MessengerConnector {
             + "past the HUMAN_AGENT tag's window Messenger allows no reply until the customer writes again"
     }
 
+    public var outOfWindow: OutOfWindowCapability {
+        guard configuration.humanAgentTag else {
+            return .unavailable(reason: "the HUMAN_AGENT tag is not enabled; set humanAgentTag=true on the channel")
+        }
+        return .available(.messageTag, lasting: configuration.humanAgentWindow)
+    }
+
     /// The label the policy allows for this delivery, on our clock.
     func route(for delivery: OutboundDelivery) -> Route {
         guard let last = delivery.lastCustomerMessageAt else { return .impossible(reason: Self.neverWroteReason) }

@@ -16,6 +16,13 @@ extension WeChatConnector {
     static let quotaReason =
         "WeChat allows 5 replies per customer message; wait for the customer to write again, or configure templateId"
 
+    public var outOfWindow: OutOfWindowCapability {
+        guard configuration.templateID != nil else {
+            return .unavailable(reason: "no template message is configured; set templateId on the channel")
+        }
+        return .available(.template, lasting: nil)
+    }
+
     /// The route the policy allows for this delivery: the workbench shows it before the agent
     /// types, the sender follows it.
     func route(for delivery: OutboundDelivery) -> Route {

@@ -19,6 +19,13 @@ extension WhatsAppConnector {
     /// Graph's "re-engagement message": more than 24 h since the customer's last message.
     static let windowClosedCode = 131047
 
+    public var outOfWindow: OutOfWindowCapability {
+        guard configuration.templateName != nil else {
+            return .unavailable(reason: "no approved template is configured; set templateName on the channel")
+        }
+        return .available(.template, lasting: nil)
+    }
+
     /// The route the policy allows for this delivery, decided on our clock; WhatsApp's own
     /// verdict (131047) still switches a free-form reply to the template.
     func route(for delivery: OutboundDelivery) -> Route {

@@ -23,10 +23,15 @@ public protocol ChannelConnector: Sendable {
 
     /// Delivers one outbound message to the platform.
     func send(_ delivery: OutboundDelivery, transport: any HTTPTransport) async -> SendOutcome
+
+    /// What the channel, as configured, can still send once its reply window has closed.
+    var outOfWindow: OutOfWindowCapability { get }
 }
 
 extension ChannelConnector {
     public var policy: ChannelPolicy { channel.policy }
+
+    public var outOfWindow: OutOfWindowCapability { OutOfWindowCapability(policy: policy, kind: channel.kind) }
 }
 
 /// An outbound message with what a connector needs to address it.

@@ -76,6 +76,11 @@ public final class DeadlineScheduler: Service {
 
     /// Recomputes every open conversation's timers from its channel's current settings: at start
     /// (settings may have changed while parleyd was stopped) and after a channel's settings change.
+    /// The conversation's unfired timers, for the workbench's countdowns.
+    public func deadlines(of conversation: ConversationID) async throws -> [DeadlineKind: Date] {
+        try await deadlines.deadlines(of: conversation)
+    }
+
     public func recomputeAll() async {
         do {
             for channel in try await channels.channels() { await recompute(channel.id) }

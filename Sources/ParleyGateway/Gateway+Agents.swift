@@ -44,16 +44,6 @@ extension Gateway {
         return conversation
     }
 
-    /// The conversation's reply window under its channel's policy, now; `nil` when the channel
-    /// has none or cannot be loaded.
-    public func replyWindow(for conversation: Conversation) async -> ReplyWindow? {
-        guard let connector = try? await registry.connector(for: conversation.channelID) else { return nil }
-        return ReplyWindow(
-            policy: connector.policy, lastCustomerMessageAt: conversation.lastCustomerMessageAt,
-            repliesSinceCustomerMessage: conversation.repliesSinceCustomerMessage, now: clock.now()
-        )
-    }
-
     /// A stored media file of a message the agent may see, with its type.
     public func mediaFile(of id: MessageID, for agent: Agent) async throws(GatewayError) -> (bytes: [UInt8], mimeType: String?) {
         let message: Message?

@@ -36,7 +36,7 @@ extension Gateway {
         )
         return Gateway(
             conversations: store, agents: store, channels: store, registry: registry, pipeline: pipeline, bus: bus,
-            dispatcher: dispatcher, mediaFetcher: mediaFetcher, scheduler: scheduler, media: store, clock: clock, metrics: metrics, logger: logger, publicBaseURL: publicBaseURL,
+            dispatcher: dispatcher, mediaFetcher: mediaFetcher, scheduler: scheduler, media: store, reach: store, clock: clock, metrics: metrics, logger: logger, publicBaseURL: publicBaseURL,
             vault: vault, passwords: passwords
         )
     }

@@ -17,6 +17,9 @@ public struct Gateway: Sendable {
     public let mediaFetcher: MediaFetcher
     public let scheduler: DeadlineScheduler
     let media: any MediaDownloadRepository
+    let reach: any ReachRepository
+    /// The web visitors with a widget open on this node.
+    public let visitors: VisitorPresence
     public let clock: any WallClock
     public let metrics: GatewayMetrics
     public let logger: Logger
@@ -29,7 +32,8 @@ public struct Gateway: Sendable {
     public init(
         conversations: any ConversationRepository, agents: any AgentRepository, channels: any ChannelRepository,
         registry: ConnectorRegistry, pipeline: IngestPipeline, bus: EventBus, dispatcher: Dispatcher,
-        mediaFetcher: MediaFetcher, scheduler: DeadlineScheduler, media: any MediaDownloadRepository, clock: any WallClock, metrics: GatewayMetrics, logger: Logger, publicBaseURL: String,
+        mediaFetcher: MediaFetcher, scheduler: DeadlineScheduler, media: any MediaDownloadRepository, reach: any ReachRepository,
+        visitors: VisitorPresence = VisitorPresence(), clock: any WallClock, metrics: GatewayMetrics, logger: Logger, publicBaseURL: String,
         vault: CredentialVault, passwords: PasswordHasher = PasswordHasher()
     ) {
         self.conversations = conversations
@@ -42,6 +46,8 @@ public struct Gateway: Sendable {
         self.mediaFetcher = mediaFetcher
         self.scheduler = scheduler
         self.media = media
+        self.reach = reach
+        self.visitors = visitors
         self.clock = clock
         self.metrics = metrics
         self.logger = logger

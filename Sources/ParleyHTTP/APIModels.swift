@@ -17,7 +17,6 @@ struct ConversationView: Encodable {
     var lastCustomerMessageAt: Date?
     var lastMessageAt: Date?
     var lastMessagePreview: String?
-    /// Present on channels with a reply window or cap (WeChat, WhatsApp, Messenger).
     var replyWindow: ReplyWindowView?
 
     init(_ conversation: Conversation, replyWindow: ReplyWindow? = nil) {
@@ -38,17 +37,88 @@ struct ConversationView: Encodable {
 }
 
 struct ReplyWindowView: Encodable {
+    /// always, open, closed, quotaUsed, notOpened.
+    var state: String
     var open: Bool
-    var openUntil: Date?
+    var closesAt: Date?
     var remainingSends: Int?
-    /// What a reply becomes once the window is closed: template, messageTag, push, holdForReturn, none.
-    var outside: String
+    var fallback: FallbackView
+
+    struct FallbackView: Encodable {
+        var available: Bool
+        /// template, messageTag, push, heldForReturn.
+        var route: String?
+        var until: Date?
+        var reason: String?
+    }
 
     init(_ window: ReplyWindow) {
+        state = window.state.rawValue
         open = window.isOpen
-        openUntil = window.openUntil
+        closesAt = window.closesAt
         remainingSends = window.remainingSends
-        outside = window.outside.rawValue
+        switch window.fallback {
+        case .available(let form, let until):
+            fallback = FallbackView(available: true, route: form.deliveryRoute?.rawValue, until: until)
+        case .expired(let form, let at):
+            fallback = FallbackView(
+                available: false, route: form.deliveryRoute?.rawValue, until: at, reason: "its window ended too"
+            )
+        case .unavailable(let reason):
+            fallback = FallbackView(available: false, reason: reason)
+        }
+    }
+}
+
+/// `GET /api/v1/conversations/{id}/delivery-plan`.
+struct DeliveryPlanView: Encodable {
+    var conversationId: Int64
+    var replyWindow: ReplyWindowView
+    /// What a reply written now becomes; absent when nothing can reach the customer.
+    var reply: RouteView?
+    var routes: [RouteView]
+    var unavailable: [UnavailableView]
+    var impossible: String?
+    var timers: TimersView
+
+    struct RouteView: Encodable {
+        var route: String
+        var channelId: String
+        var channelKind: String
+        var linked: Bool
+        var until: Date?
+        var reason: String
+
+        init(_ planned: PlannedRoute) {
+            route = planned.route.rawValue
+            channelId = planned.channelID.rawValue
+            channelKind = planned.channelKind.rawValue
+            linked = planned.linked
+            until = planned.until
+            reason = planned.reason
+        }
+    }
+
+    struct UnavailableView: Encodable {
+        var route: String
+        var channelId: String
+        var reason: String
+    }
+
+    struct TimersView: Encodable {
+        var nudgeAt: Date?
+        var idleClosesAt: Date?
+        var escalatesAt: Date?
+    }
+
+    init(conversation: ConversationID, plan: DeliveryPlan, deadlines: [DeadlineKind: Date]) {
+        conversationId = conversation.rawValue
+        replyWindow = ReplyWindowView(plan.window)
+        reply = plan.first.map(RouteView.init)
+        routes = plan.routes.map(RouteView.init)
+        unavailable = plan.unavailable.map { UnavailableView(route: $0.route.rawValue, channelId: $0.channelID.rawValue, reason: $0.reason) }
+        impossible = plan.impossibleReason
+        timers = TimersView(nudgeAt: deadlines[.nudge], idleClosesAt: deadlines[.idleClose], escalatesAt: deadlines[.agentReply])
     }
 }
 

@@ -93,6 +93,12 @@ struct AgentRoutes {
             let conversation = try await gateway.conversation(try Self.conversationID(context), for: try context.requireAgent())
             return try JSONCoding.response(ConversationView(conversation, replyWindow: await gateway.replyWindow(for: conversation)))
         }
+        authenticated.get("conversations/{id}/delivery-plan") { _, context in
+            let conversation = try await gateway.conversation(try Self.conversationID(context), for: try context.requireAgent())
+            let plan = try await gateway.deliveryPlan(for: conversation)
+            let deadlines = try await gateway.timers(of: conversation.id)
+            return try JSONCoding.response(DeliveryPlanView(conversation: conversation.id, plan: plan, deadlines: deadlines))
+        }
         authenticated.get("media/{messageId}") { _, context in
             guard let id = Int64(try context.parameters.require("messageId")) else {
                 throw GatewayError.notFound("media not found")

@@ -52,26 +52,40 @@ struct VisitorSocketRoutes {
             }
             // Subscribe before the visitor's resume is read, so nothing committed in between is missed.
             let events = gateway.bus.subscribe()
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    for try await frame in inbound.messages(maxSize: HTTPLimits.maximumBody) {
-                        guard case .text(let text) = frame else { continue }
-                        try await handle(text, token: token, channelID: channelID, feed: feed, outbound: outbound)
-                    }
-                }
-                group.addTask {
-                    for await event in events {
-                        guard case .messageCreated(let message, let conversation) = event,
-                              message.direction != .note,
-                              conversation.channelID == channelID, conversation.externalID == visitorID
-                        else { continue }
-                        try await feed.catchUp()
-                    }
-                    if !Task.isCancelled { try? await outbound.close(.goingAway, reason: "server is shutting down") }
-                }
-                try await group.next()
-                group.cancelAll()
+            await gateway.visitors.opened(channel: channelID, visitor: visitorID)
+            do {
+                try await serve(inbound: inbound, outbound: outbound, events: events, token: token, channelID: channelID, visitorID: visitorID, feed: feed)
+            } catch {
+                await gateway.visitors.closed(channel: channelID, visitor: visitorID)
+                throw error
             }
+            await gateway.visitors.closed(channel: channelID, visitor: visitorID)
+        }
+    }
+
+    private func serve(
+        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, events: AsyncStream<DomainEvent>, token: String,
+        channelID: ChannelID, visitorID: String, feed: VisitorFeed
+    ) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for try await frame in inbound.messages(maxSize: HTTPLimits.maximumBody) {
+                    guard case .text(let text) = frame else { continue }
+                    try await handle(text, token: token, channelID: channelID, feed: feed, outbound: outbound)
+                }
+            }
+            group.addTask {
+                for await event in events {
+                    guard case .messageCreated(let message, let conversation) = event,
+                          message.direction != .note,
+                          conversation.channelID == channelID, conversation.externalID == visitorID
+                    else { continue }
+                    try await feed.catchUp()
+                }
+                if !Task.isCancelled { try? await outbound.close(.goingAway, reason: "server is shutting down") }
+            }
+            try await group.next()
+            group.cancelAll()
         }
     }
 

@@ -223,3 +223,32 @@ public protocol MediaDownloadRepository: Sendable {
     func mediaFile(of message: MessageID) async throws -> [UInt8]?
     func message(_ id: MessageID) async throws -> Message?
 }
+
+/// What the delivery planner needs to know about a contact's identities.
+public protocol ReachRepository: Sendable {
+    /// Every identity of the contact, with the customer's clock on it.
+    func identityActivity(ofContact contact: ContactID) async throws -> [IdentityActivity]
+}
+
+/// One identity of a contact and the customer's latest activity on it.
+public struct IdentityActivity: Sendable, Equatable {
+    public var identityID: IdentityID
+    public var channelID: ChannelID
+    public var externalID: String
+    /// From the identity's most recently active conversation.
+    public var lastCustomerMessageAt: Date?
+    public var repliesSinceCustomerMessage: Int
+    public var optedOut: Bool
+
+    public init(
+        identityID: IdentityID, channelID: ChannelID, externalID: String, lastCustomerMessageAt: Date?,
+        repliesSinceCustomerMessage: Int, optedOut: Bool
+    ) {
+        self.identityID = identityID
+        self.channelID = channelID
+        self.externalID = externalID
+        self.lastCustomerMessageAt = lastCustomerMessageAt
+        self.repliesSinceCustomerMessage = repliesSinceCustomerMessage
+        self.optedOut = optedOut
+    }
+}

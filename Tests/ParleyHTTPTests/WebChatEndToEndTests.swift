@@ -54,6 +54,14 @@ struct WebChatEndToEndTests {
         Issue.record("messages \(ids) were not all delivered within 5 s")
     }
 
+    /// The routes `GET /delivery-plan` offers for a reply written now.
+    private static func plannedRoutes(_ client: some TestClientProtocol, _ conversationID: Int, _ token: String) async throws -> [String] {
+        let plan = try await client.json("/api/v1/conversations/\(conversationID)/delivery-plan", token: token)
+        #expect(plan.status == 200, "\(plan.text)")
+        let routes = (plan.object as? [String: Any])?["routes"] as? [[String: Any]] ?? []
+        return routes.compactMap { $0["route"] as? String }
+    }
+
     @Test(.timeLimit(.minutes(1))) func visitorAgentReplyAndOfflineDelivery() async throws {
         let app = try await TestApp()
         defer { app.harness.removeFiles() }
@@ -94,6 +102,7 @@ struct WebChatEndToEndTests {
             let claim = try await client.json("/api/v1/conversations/\(conversationID)/assign", method: .post, token: agentToken, body: #"{"agentId":"me"}"#)
             #expect(claim.status == 200)
             #expect((claim.object as? [String: Any])?["status"] as? String == "assigned")
+            #expect(try await Self.plannedRoutes(client, conversationID, agentToken) == ["liveSocket"], "the visitor has the chat open")
             let sentAt = Date()
             let reply = try await client.json("/api/v1/conversations/\(conversationID)/messages", method: .post, token: agentToken, body: #"{"text":"Hi! How can I help?"}"#)
             #expect(reply.status == 202)
@@ -110,6 +119,14 @@ struct WebChatEndToEndTests {
             let lastSeen = try #require((delivered["message"] as? [String: Any])?["id"] as? Int)
             try await visitorTask.value
             try await agentTask.value
+            // Gone: a reply waits for the visitor's return; nothing else can reach them yet.
+            var routes: [String] = []
+            for _ in 0..<500 {
+                routes = try await Self.plannedRoutes(client, conversationID, agentToken)
+                if routes != ["liveSocket"] { break }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(routes == ["heldForReturn"])
 
             // The visitor is gone; the agent replies twice.
             for text in ["First while you were away", "Second while you were away"] {

@@ -108,8 +108,9 @@ struct WeChatGatewayTests {
             _ = try await post(harness, channel, WeChatFixtures.plainRequest(WeChatFixtures.text("在吗", msgID: "1")))
             let conversation = try await harness.store.conversations(ConversationFilter())[0]
             let opened = try #require(await harness.gateway.replyWindow(for: conversation))
-            #expect(opened.isOpen && opened.remainingSends == 5 && opened.outside == .template)
-            #expect(opened.openUntil == harness.clock.now().addingTimeInterval(48 * 3600))
+            #expect(opened.state == .open && opened.remainingSends == 5)
+            #expect(opened.closesAt == harness.clock.now().addingTimeInterval(48 * 3600))
+            #expect(opened.fallback == .unavailable(reason: "no template message is configured; set templateId on the channel"))
 
             for index in 1...6 { _ = try await harness.gateway.reply(to: conversation.id, text: "回复 \(index)", by: agent) }
             for _ in 0..<6 { await harness.gateway.dispatcher.drainDue() }
@@ -118,11 +119,7 @@ struct WeChatGatewayTests {
             #expect(outbound.prefix(5).allSatisfy { $0.status == .sent })
             #expect(outbound.last?.status == .failed(reason: WeChatConnector.quotaReason))
             let capped = try #require(try await harness.store.conversation(conversation.id))
-            #expect(await harness.gateway.replyWindow(for: capped) == ReplyWindow(
-                policy: channel.policy, lastCustomerMessageAt: capped.lastCustomerMessageAt, repliesSinceCustomerMessage: 5,
-                now: harness.clock.now()
-            ))
-            #expect(await harness.gateway.replyWindow(for: capped)?.isOpen == false)
+            #expect(await harness.gateway.replyWindow(for: capped)?.state == .quotaUsed)
             #expect(await harness.gateway.replyWindow(for: capped)?.remainingSends == 0, "the workbench shows no sends left")
 
             // The follower writes again: five more replies allowed; 49 hours later, none.
@@ -130,7 +127,7 @@ struct WeChatGatewayTests {
             let reopened = try #require(try await harness.store.conversation(conversation.id))
             #expect(await harness.gateway.replyWindow(for: reopened)?.remainingSends == 5)
             harness.clock.advance(by: 49 * 3600)
-            #expect(await harness.gateway.replyWindow(for: reopened)?.isOpen == false)
+            #expect(await harness.gateway.replyWindow(for: reopened)?.state == .closed)
             let late = try await harness.gateway.reply(to: conversation.id, text: "抱歉久等", by: agent)
             await harness.gateway.dispatcher.drainDue()
             let stored = try await harness.store.messages(in: conversation.id, before: nil, limit: 20).first { $0.id == late.id }
