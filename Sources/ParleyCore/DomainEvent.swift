@@ -16,6 +16,15 @@ public enum DomainEvent: Sendable {
         }
     }
 
+    /// The conversation as the event left it, when the event carries it.
+    public var conversation: Conversation? {
+        switch self {
+        case .messageCreated(_, let conversation), .conversationCreated(let conversation), .conversationUpdated(let conversation, _):
+            conversation
+        case .messageUpdated: nil
+        }
+    }
+
     public var conversationID: ConversationID {
         switch self {
         case .messageCreated(let message, _), .messageUpdated(let message): message.conversationID

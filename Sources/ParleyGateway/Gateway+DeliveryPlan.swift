@@ -3,14 +3,16 @@ import ParleyCore
 import ParleyStore
 
 extension Gateway {
-    /// The conversation's reply window under its channel's policy and configuration, now;
-    /// `nil` when the channel cannot be loaded.
-    public func replyWindow(for conversation: Conversation) async -> ReplyWindow? {
+    /// The conversation's reply window and running timers under its channel's policy and
+    /// configuration, now; `nil` when the channel cannot be loaded.
+    public func countdowns(for conversation: Conversation) async -> ConversationCountdowns? {
         guard let connector = try? await registry.connector(for: conversation.channelID) else { return nil }
-        return ReplyWindow(
-            policy: connector.policy, outOfWindow: connector.outOfWindow, lastCustomerMessageAt: conversation.lastCustomerMessageAt,
-            repliesSinceCustomerMessage: conversation.repliesSinceCustomerMessage, now: clock.now()
-        )
+        return ConversationCountdowns(conversation: conversation, policy: connector.policy, outOfWindow: connector.outOfWindow, now: clock.now())
+    }
+
+    /// The conversation's reply window alone.
+    public func replyWindow(for conversation: Conversation) async -> ReplyWindow? {
+        await countdowns(for: conversation)?.window
     }
 
     /// What a reply to the conversation would become now, and what is left if that fails: the

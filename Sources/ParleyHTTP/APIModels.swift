@@ -18,8 +18,10 @@ struct ConversationView: Encodable {
     var lastMessageAt: Date?
     var lastMessagePreview: String?
     var replyWindow: ReplyWindowView?
+    /// The conversation's running timers, for the workbench's countdowns.
+    var timers: TimersView?
 
-    init(_ conversation: Conversation, replyWindow: ReplyWindow? = nil) {
+    init(_ conversation: Conversation, countdowns: ConversationCountdowns?) {
         id = conversation.id.rawValue
         channelId = conversation.channelID.rawValue
         contactId = conversation.contactID.rawValue
@@ -32,7 +34,8 @@ struct ConversationView: Encodable {
         lastCustomerMessageAt = conversation.lastCustomerMessageAt
         lastMessageAt = conversation.lastMessageAt
         lastMessagePreview = conversation.lastMessagePreview
-        self.replyWindow = replyWindow.map(ReplyWindowView.init)
+        replyWindow = countdowns.map { ReplyWindowView($0.window) }
+        timers = countdowns.map { TimersView($0.timers) }
     }
 }
 
@@ -67,6 +70,19 @@ struct ReplyWindowView: Encodable {
         case .unavailable(let reason):
             fallback = FallbackView(available: false, reason: reason)
         }
+    }
+}
+
+/// When a conversation's timers fire: the nudge, the idle close, the escalation of a waiting customer.
+struct TimersView: Encodable {
+    var nudgeAt: Date?
+    var idleClosesAt: Date?
+    var escalatesAt: Date?
+
+    init(_ deadlines: [DeadlineKind: Date]) {
+        nudgeAt = deadlines[.nudge]
+        idleClosesAt = deadlines[.idleClose]
+        escalatesAt = deadlines[.agentReply]
     }
 }
 
@@ -105,12 +121,6 @@ struct DeliveryPlanView: Encodable {
         var reason: String
     }
 
-    struct TimersView: Encodable {
-        var nudgeAt: Date?
-        var idleClosesAt: Date?
-        var escalatesAt: Date?
-    }
-
     init(conversation: ConversationID, plan: DeliveryPlan, deadlines: [DeadlineKind: Date]) {
         conversationId = conversation.rawValue
         replyWindow = ReplyWindowView(plan.window)
@@ -118,7 +128,7 @@ struct DeliveryPlanView: Encodable {
         routes = plan.routes.map(RouteView.init)
         unavailable = plan.unavailable.map { UnavailableView(route: $0.route.rawValue, channelId: $0.channelID.rawValue, reason: $0.reason) }
         impossible = plan.impossibleReason
-        timers = TimersView(nudgeAt: deadlines[.nudge], idleClosesAt: deadlines[.idleClose], escalatesAt: deadlines[.agentReply])
+        timers = TimersView(deadlines)
     }
 }
 
@@ -179,18 +189,19 @@ struct EventView: Encodable {
     var conversation: ConversationView?
     var transition: TransitionView?
 
-    init(_ event: DomainEvent) {
+    /// `countdowns` belong to the event's conversation, so the workbench's countdowns follow every change.
+    init(_ event: DomainEvent, countdowns: ConversationCountdowns?) {
         type = event.type
         switch event {
         case .messageCreated(let message, let conversation):
             self.message = MessageView(message)
-            self.conversation = ConversationView(conversation)
+            self.conversation = ConversationView(conversation, countdowns: countdowns)
         case .messageUpdated(let message):
             self.message = MessageView(message)
         case .conversationCreated(let conversation):
-            self.conversation = ConversationView(conversation)
+            self.conversation = ConversationView(conversation, countdowns: countdowns)
         case .conversationUpdated(let conversation, let transition):
-            self.conversation = ConversationView(conversation)
+            self.conversation = ConversationView(conversation, countdowns: countdowns)
             self.transition = transition.map(TransitionView.init)
         }
     }

@@ -85,13 +85,13 @@ struct AgentRoutes {
             let list = try await gateway.conversations(for: agent, status: status, assignee: assignee)
             var views: [ConversationView] = []
             for conversation in list {
-                views.append(ConversationView(conversation, replyWindow: await gateway.replyWindow(for: conversation)))
+                views.append(ConversationView(conversation, countdowns: await gateway.countdowns(for: conversation)))
             }
             return try JSONCoding.response(ConversationList(conversations: views))
         }
         authenticated.get("conversations/{id}") { _, context in
             let conversation = try await gateway.conversation(try Self.conversationID(context), for: try context.requireAgent())
-            return try JSONCoding.response(ConversationView(conversation, replyWindow: await gateway.replyWindow(for: conversation)))
+            return try JSONCoding.response(ConversationView(conversation, countdowns: await gateway.countdowns(for: conversation)))
         }
         authenticated.get("conversations/{id}/delivery-plan") { _, context in
             let conversation = try await gateway.conversation(try Self.conversationID(context), for: try context.requireAgent())
@@ -142,11 +142,11 @@ struct AgentRoutes {
             case .agent(let id): target = id
             }
             let conversation = try await gateway.assign(try Self.conversationID(context), to: target, by: agent)
-            return try JSONCoding.response(ConversationView(conversation, replyWindow: await gateway.replyWindow(for: conversation)))
+            return try JSONCoding.response(ConversationView(conversation, countdowns: await gateway.countdowns(for: conversation)))
         }
         authenticated.post("conversations/{id}/resolve") { _, context in
             let conversation = try await gateway.resolve(try Self.conversationID(context), by: try context.requireAgent())
-            return try JSONCoding.response(ConversationView(conversation, replyWindow: await gateway.replyWindow(for: conversation)))
+            return try JSONCoding.response(ConversationView(conversation, countdowns: await gateway.countdowns(for: conversation)))
         }
         authenticated.patch("channels/{id}") { request, context in
             let body = try await JSONCoding.decodeBody(ChannelSettingsBody.self, from: request)

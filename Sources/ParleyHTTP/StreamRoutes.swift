@@ -25,7 +25,9 @@ struct StreamRoutes {
                 group.addTask {
                     for await event in events {
                         guard try await visible(event, to: agent) else { continue }
-                        try await outbound.write(.text(try JSONCoding.text(EventView(event))))
+                        var countdowns: ConversationCountdowns?
+                        if let conversation = event.conversation { countdowns = await gateway.countdowns(for: conversation) }
+                        try await outbound.write(.text(try JSONCoding.text(EventView(event, countdowns: countdowns))))
                     }
                     // The bus ends its streams only at shutdown; a cancelled task means the client left.
                     if !Task.isCancelled { try? await outbound.close(.goingAway, reason: "server is shutting down") }

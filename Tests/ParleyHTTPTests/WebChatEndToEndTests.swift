@@ -97,6 +97,11 @@ struct WebChatEndToEndTests {
             let created = try #require(await Self.next(&agentIterator) { $0["type"] as? String == "message.created" })
             let conversation = try #require(created["conversation"] as? [String: Any])
             let conversationID = try #require(conversation["id"] as? Int)
+            // Every event carries the countdowns: web chat has no window, and a waiting visitor is
+            // escalated (never closed) 10 minutes after writing.
+            #expect((conversation["replyWindow"] as? [String: Any])?["state"] as? String == "always")
+            let timers = try #require(conversation["timers"] as? [String: String])
+            #expect(Set(timers.keys) == ["escalatesAt"])
             #expect((created["message"] as? [String: Any])?["content"] as? [String: String] == ["type": "text", "text": "Hello, I need help"])
 
             let claim = try await client.json("/api/v1/conversations/\(conversationID)/assign", method: .post, token: agentToken, body: #"{"agentId":"me"}"#)
