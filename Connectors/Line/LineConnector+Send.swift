@@ -19,7 +19,7 @@ extension LineConnector {
            now().timeIntervalSince(replyToken.receivedAt) < LineConfiguration.replyTokenMaxAge
         {
             switch await reply(token: replyToken.token, objects, transport: transport) {
-            case .sent(let id): return .sent(platformMessageID: id)
+            case .sent(let id): return .sent(platformMessageID: id, via: .freeText)
             case .other(let outcome): return outcome
             case .tokenRejected: break
             }
@@ -80,7 +80,7 @@ extension LineConnector {
                 return .failed(reason: reason + (part > 0 ? progress : ""))
             }
         }
-        return .sent(platformMessageID: firstID)
+        return .sent(platformMessageID: firstID, via: .push)
     }
 
     private func post(_ path: String, _ body: some Encodable, retryKey: String?, _ transport: any HTTPTransport) async -> LineAPIAnswer {

@@ -50,11 +50,11 @@ extension MessengerConnector {
             if label == .response, case .refused(_, let error, 0, _) = outcome, Self.isOutsideWindow(error) {
                 let silence = delivery.lastCustomerMessageAt.map { now().timeIntervalSince($0) } ?? .infinity
                 switch humanAgentRoute(silence: silence) {
-                case .send(let tagged): return sendOutcome(await send(delivery, label: tagged, transport: transport))
+                case .send(let tagged): return sendOutcome(await send(delivery, label: tagged, transport: transport)).via(tagged.route)
                 case .impossible(let reason): return .failed(reason: reason)
                 }
             }
-            return sendOutcome(outcome)
+            return sendOutcome(outcome).via(label.route)
         }
     }
 
@@ -81,7 +81,7 @@ extension MessengerConnector {
     private func sendOutcome(_ outcome: GraphClient.PiecesOutcome) -> SendOutcome {
         switch outcome {
         case .sent(let id):
-            return .sent(platformMessageID: id)
+            return .sent(platformMessageID: id, via: .freeText)
         case .retryLater(let reason, let after):
             return .retryLater(reason: reason, after: after)
         case .refused(_, let error, _, 0):

@@ -32,6 +32,7 @@ struct MessengerOutbound: Encodable {
 
         var messagingType: String { self == .response ? "RESPONSE" : "MESSAGE_TAG" }
         var tag: String? { self == .response ? nil : "HUMAN_AGENT" }
+        var route: DeliveryRoute { self == .response ? .freeText : .messageTag }
     }
 
     struct Refusal: Error, Equatable {

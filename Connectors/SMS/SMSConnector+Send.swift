@@ -36,7 +36,7 @@ extension SMSConnector {
             }
         }
         await deliveredPieces.forget(delivery.messageID)
-        return .sent(platformMessageID: firstSid)
+        return .sent(platformMessageID: firstSid, via: .freeText)
     }
 
     struct Refusal: Error, Equatable {

@@ -35,7 +35,7 @@ extension TelegramConnector {
             }
         }
         await deliveredPieces.forget(delivery.messageID)
-        return .sent(platformMessageID: platformID)
+        return .sent(platformMessageID: platformID, via: .freeText)
     }
 
     private func perform(_ call: TelegramOutbound.Call, _ transport: any HTTPTransport) async -> TelegramAPIAnswer<SentMessage> {

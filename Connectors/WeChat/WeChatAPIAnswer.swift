@@ -45,7 +45,7 @@ enum WeChatAPIAnswer: Equatable {
 
     var outcome: SendOutcome {
         switch self {
-        case .accepted(let id): .sent(platformMessageID: id)
+        case .accepted(let id): .sent(platformMessageID: id, via: .freeText)
         case .tokenRejected(let code): .retryLater(reason: "\(code) WeChat rejected a freshly fetched access_token", after: nil)
         case .retryLater(let reason, let after): .retryLater(reason: reason, after: after)
         case .failed(let reason): .failed(reason: reason)

@@ -42,14 +42,14 @@ extension WeChatConnector {
         case .impossible(let reason):
             return .failed(reason: reason)
         case .template(let id):
-            return await call("/cgi-bin/message/template/send", templateBody(delivery, templateID: id), transport)
+            return await call("/cgi-bin/message/template/send", templateBody(delivery, templateID: id), transport).via(.template)
         case .customerService:
             let bodies: [[String: Any]]
             switch customerServiceBodies(delivery) {
             case .success(let built): bodies = built
             case .failure(let outcome): return outcome
             }
-            var outcome = SendOutcome.sent(platformMessageID: nil)
+            var outcome = SendOutcome.sent(platformMessageID: nil, via: .freeText)
             for body in bodies {
                 outcome = await call("/cgi-bin/message/custom/send", body, transport)
                 guard case .sent = outcome else { break }
@@ -57,7 +57,7 @@ extension WeChatConnector {
             // WeChat's own verdict that the window has closed (our clock or its count differ):
             // the template still reaches the follower.
             if case .failed(let reason) = outcome, reason.hasPrefix("45015"), let id = configuration.templateID {
-                return await call("/cgi-bin/message/template/send", templateBody(delivery, templateID: id), transport)
+                return await call("/cgi-bin/message/template/send", templateBody(delivery, templateID: id), transport).via(.template)
             }
             return outcome
         }

@@ -76,7 +76,7 @@ public struct WebChatConnector: VisitorChannelConnector {
     /// Nothing to call: the reply is already stored, the gateway pushes it to open sockets and
     /// a visitor who is away receives it on return.
     public func send(_ delivery: OutboundDelivery, transport: any HTTPTransport) async -> SendOutcome {
-        .sent(platformMessageID: nil)
+        .sent(platformMessageID: nil, via: .freeText)
     }
 
     public func issueVisitorToken() -> (visitorID: String, token: String) {

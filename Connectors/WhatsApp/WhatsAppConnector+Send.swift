@@ -55,13 +55,14 @@ extension WhatsAppConnector {
                 guard let name = configuration.templateName else { return .failed(reason: Self.windowClosedReason) }
                 return await sendTemplate(delivery, name: name, language: configuration.templateLanguage, transport: transport)
             }
+            if case .template = delivery.content { return sendOutcome(outcome).via(.template) }
             return sendOutcome(outcome)
         }
     }
 
     private func sendTemplate(_ delivery: OutboundDelivery, name: String, language: String, transport: any HTTPTransport) async -> SendOutcome {
         let message = WhatsAppOutbound.template(to: delivery.recipient, name: name, language: language, parameters: [delivery.content.previewText])
-        return sendOutcome(await post([message], for: delivery, transport: transport))
+        return sendOutcome(await post([message], for: delivery, transport: transport)).via(.template)
     }
 
     private func post(_ messages: [WhatsAppOutbound], for delivery: OutboundDelivery, transport: any HTTPTransport) async -> GraphClient.PiecesOutcome {
@@ -76,7 +77,7 @@ extension WhatsAppConnector {
     private func sendOutcome(_ outcome: GraphClient.PiecesOutcome) -> SendOutcome {
         switch outcome {
         case .sent(let id):
-            return .sent(platformMessageID: id)
+            return .sent(platformMessageID: id, via: .freeText)
         case .retryLater(let reason, let after):
             return .retryLater(reason: reason, after: after)
         case .refused(let status, let error, let piece, let total):

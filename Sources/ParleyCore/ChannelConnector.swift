@@ -72,12 +72,21 @@ public struct OutboundDelivery: Sendable, Equatable {
 
 /// What became of one send attempt.
 public enum SendOutcome: Sendable, Equatable {
-    /// The platform accepted it; its id lets later receipts find the message.
-    case sent(platformMessageID: String?)
+    /// The platform accepted it; its id lets later receipts find the message, the route says
+    /// what it became (a template, a tagged message...).
+    case sent(platformMessageID: String?, via: DeliveryRoute)
     /// A temporary failure (429, 5xx, timeout): try again, not before `after` seconds when given.
     case retryLater(reason: String, after: TimeInterval?)
     /// It will never succeed as it is; the reason is shown to the agent.
     case failed(reason: String)
+}
+
+extension SendOutcome {
+    /// The same outcome, saying that a successful send took `route`.
+    public func via(_ route: DeliveryRoute) -> SendOutcome {
+        guard case .sent(let id, _) = self else { return self }
+        return .sent(platformMessageID: id, via: route)
+    }
 }
 
 /// A channel whose customers are anonymous web visitors, identified by a token the channel

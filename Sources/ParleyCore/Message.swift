@@ -13,12 +13,15 @@ public struct Message: Sendable, Equatable, Codable {
     /// For outbound messages: how far delivery has come. Inbound and notes are `.received`.
     public var status: DeliveryStatus
     public var createdAt: Date
+    /// For a sent outbound message: the route it took (free text, template, email...).
+    public var route: DeliveryRoute?
 
     public init(
         id: MessageID, conversationID: ConversationID, channelID: ChannelID, direction: MessageDirection,
         sender: MessageSender, content: MessageContent, platformMessageID: String?, status: DeliveryStatus,
-        createdAt: Date
+        createdAt: Date, route: DeliveryRoute? = nil
     ) {
+        self.route = route
         self.id = id
         self.conversationID = conversationID
         self.channelID = channelID

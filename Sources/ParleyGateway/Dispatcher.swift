@@ -13,6 +13,7 @@ public final class Dispatcher: Service {
     private let registry: ConnectorRegistry
     private let transport: any HTTPTransport
     private let bus: EventBus
+    private let visitors: VisitorPresence
     private let clock: any WallClock
     private let retry: RetryPolicy
     private let metrics: GatewayMetrics
@@ -26,12 +27,13 @@ public final class Dispatcher: Service {
 
     public init(
         outbox: any OutboxRepository, registry: ConnectorRegistry, transport: any HTTPTransport, bus: EventBus,
-        clock: any WallClock, retry: RetryPolicy, metrics: GatewayMetrics, logger: Logger, batchSize: Int = 64
+        visitors: VisitorPresence, clock: any WallClock, retry: RetryPolicy, metrics: GatewayMetrics, logger: Logger, batchSize: Int = 64
     ) {
         self.outbox = outbox
         self.registry = registry
         self.transport = transport
         self.bus = bus
+        self.visitors = visitors
         self.clock = clock
         self.retry = retry
         self.metrics = metrics
@@ -103,6 +105,12 @@ public final class Dispatcher: Service {
                 return
             }
             outcome = await connector.send(item.delivery, transport: transport)
+            if connector is any VisitorChannelConnector, case .sent(let id, _) = outcome {
+                // A web visitor reads it now or when they come back.
+                let live = await visitors.isConnected(channel: item.channelID, visitor: item.delivery.recipient)
+                await record(.sent(platformMessageID: id, via: live ? .liveSocket : .heldForReturn), for: item)
+                return
+            }
         } catch GatewayError.channelNotFound {
             outcome = .failed(reason: "the channel \(item.channelID) is no longer configured")
         } catch {
@@ -126,8 +134,8 @@ public final class Dispatcher: Service {
         let metadata: Logger.Metadata = ["message": "\(item.delivery.messageID)", "channel": "\(item.channelID)"]
         do {
             switch outcome {
-            case .sent(let platformMessageID):
-                let message = try await outbox.markSent(item, platformMessageID: platformMessageID, at: now)
+            case .sent(let platformMessageID, let route):
+                let message = try await outbox.markSent(item, platformMessageID: platformMessageID, via: route, at: now)
                 metrics.outboundSent.increment()
                 bus.publish([.messageUpdated(message)])
             case .retryLater(let reason, let retryAfter):

@@ -23,8 +23,9 @@ extension Gateway {
         let bus = EventBus()
         let registry = ConnectorRegistry(channels: store, vault: vault, builders: connectors, kindSettings: kindSettings)
         let pipeline = IngestPipeline(store: store, bus: bus, metrics: metrics, logger: logger)
+        let visitors = VisitorPresence()
         let dispatcher = Dispatcher(
-            outbox: store, registry: registry, transport: transport, bus: bus, clock: clock, retry: retry,
+            outbox: store, registry: registry, transport: transport, bus: bus, visitors: visitors, clock: clock, retry: retry,
             metrics: metrics, logger: logger
         )
         let mediaFetcher = MediaFetcher(
@@ -36,7 +37,7 @@ extension Gateway {
         )
         return Gateway(
             conversations: store, agents: store, channels: store, registry: registry, pipeline: pipeline, bus: bus,
-            dispatcher: dispatcher, mediaFetcher: mediaFetcher, scheduler: scheduler, media: store, reach: store, clock: clock, metrics: metrics, logger: logger, publicBaseURL: publicBaseURL,
+            dispatcher: dispatcher, mediaFetcher: mediaFetcher, scheduler: scheduler, media: store, reach: store, visitors: visitors, clock: clock, metrics: metrics, logger: logger, publicBaseURL: publicBaseURL,
             vault: vault, passwords: passwords
         )
     }

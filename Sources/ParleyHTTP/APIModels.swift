@@ -141,6 +141,8 @@ struct MessageView: Encodable {
     var content: MessageContent
     var platformMessageId: String?
     var status: DeliveryStatus
+    /// The route a sent reply took: freeText, template, messageTag, push, liveSocket, heldForReturn, webPush, email.
+    var route: String?
     var createdAt: Date
 
     init(_ message: Message) {
@@ -152,6 +154,7 @@ struct MessageView: Encodable {
         content = message.content
         platformMessageId = message.platformMessageID
         status = message.status
+        route = message.route?.rawValue
         createdAt = message.createdAt
     }
 }

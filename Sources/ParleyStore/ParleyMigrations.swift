@@ -54,6 +54,10 @@ public enum ParleyMigrations {
                 CREATE INDEX conversations_by_channel_status ON conversations(channel_id, status);
                 """)
         }
+        // The route an outbound message took (DeliveryRoute): "sent via template message".
+        migrator.registerMigration("0008_message_routes") { db in
+            try db.execute(sql: "ALTER TABLE messages ADD COLUMN route TEXT")
+        }
         return migrator
     }
 

@@ -65,7 +65,8 @@ public protocol OutboxRepository: Sendable {
     func claimDue(now: Date, limit: Int, lease: TimeInterval) async throws -> [OutboxItem]
     /// Puts rows a previous process had claimed back in line (single-node start-up).
     func releaseClaims() async throws
-    func markSent(_ item: OutboxItem, platformMessageID: String?, at time: Date) async throws -> Message
+    /// Records the send and the route it took.
+    func markSent(_ item: OutboxItem, platformMessageID: String?, via route: DeliveryRoute, at time: Date) async throws -> Message
     func scheduleRetry(_ item: OutboxItem, at next: Date, error: String, now: Date) async throws
     /// Puts a claimed row back until `next` without counting an attempt (rate limiting).
     func postpone(_ item: OutboxItem, until next: Date, now: Date) async throws

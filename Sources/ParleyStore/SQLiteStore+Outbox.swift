@@ -55,9 +55,10 @@ extension SQLiteStore: OutboxRepository {
         }
     }
 
-    public func markSent(_ item: OutboxItem, platformMessageID: String?, at time: Date) async throws -> Message {
+    public func markSent(_ item: OutboxItem, platformMessageID: String?, via route: DeliveryRoute, at time: Date) async throws -> Message {
         try await finish(item, outboxState: "done", error: nil, at: time, delivered: true) { message in
             message.platformMessageID = platformMessageID
+            message.route = route
             if message.status.canAdvance(to: .sent) { message.status = .sent }
         }
     }

@@ -56,7 +56,7 @@ public struct RecordingConnector: ChannelConnector {
         do {
             let response = try await transport.execute(request)
             switch response.status {
-            case 200..<300: return .sent(platformMessageID: String(decoding: response.body, as: UTF8.self))
+            case 200..<300: return .sent(platformMessageID: String(decoding: response.body, as: UTF8.self), via: .freeText)
             case 429: return .retryLater(reason: "rate limited", after: response.header("Retry-After").flatMap(TimeInterval.init))
             case 500...: return .retryLater(reason: "platform error \(response.status)", after: nil)
             default: return .failed(reason: "platform refused the message (\(response.status))")

@@ -41,7 +41,7 @@ struct LineReplyTests {
             let fresh = ReplyToken(token: "fresh", receivedAt: Self.now.addingTimeInterval(-5))
             await api.state.issueReplyToken("fresh", for: LineFixtures.userID)
             #expect(await line.send(LineFixtures.delivery(.text("one"), id: 1).replying(with: fresh), transport: transport)
-                == .sent(platformMessageID: "600000000000000001"))
+                == .sent(platformMessageID: "600000000000000001", via: .freeText))
 
             // Used already (LINE refuses it): pushed instead.
             guard case .sent = await line.send(LineFixtures.delivery(.text("two"), id: 2).replying(with: fresh), transport: transport) else {

@@ -10,8 +10,8 @@ struct LineSendTests {
         try await withLineAPI { api, transport in
             let line = try LineFixtures.connector(api)
             let outcome = await line.send(LineFixtures.delivery(.text("ご注文は発送済みです \"quoted\" https://example.com/a")), transport: transport)
-            guard case .sent(let id?) = outcome else { Issue.record("not sent: \(outcome)"); return }
-            #expect(!id.isEmpty)
+            guard case .sent(let id?, let route) = outcome else { Issue.record("not sent: \(outcome)"); return }
+            #expect(!id.isEmpty && route == .push)
 
             let requests = await api.state.messageRequests
             #expect(requests.count == 1)
@@ -100,8 +100,9 @@ struct LineSendTests {
             let first = await line.send(LineFixtures.delivery(.text("your refund is on its way")), transport: transport)
             #expect(first == .retryLater(reason: "LINE API answered HTTP 500: An error occurred in the internal server", after: nil))
             let retried = await line.send(LineFixtures.delivery(.text("your refund is on its way"), attempt: 2), transport: transport)
-            guard case .sent(let id) = retried else { Issue.record("retry not sent: \(retried)"); return }
+            guard case .sent(let id, let route) = retried else { Issue.record("retry not sent: \(retried)"); return }
             #expect(id == "600000000000000001", "409 carries the id LINE gave the first delivery")
+            #expect(route == .push)
 
             let requests = await api.state.messageRequests
             #expect(requests.map(\.status) == [500, 409])

@@ -148,8 +148,12 @@ struct MessengerGatewayTests {
             _ = try await harness.post(MessengerFixtures.webhook([MessengerFixtures.entry([MessengerFixtures.text("any news?", mid: "m_1")])]))
             let conversation = try await harness.onlyConversation()
             harness.test.clock.advance(by: 30 * 3600)
-            _ = try await harness.gateway.reply(to: conversation.id, text: "Your refund was issued.", by: harness.agent)
+            let plan = try await harness.gateway.deliveryPlan(for: conversation)
+            #expect(plan.first?.route == .messageTag && plan.window.state == .closed, "the agent is told before typing")
+            let reply = try await harness.gateway.reply(to: conversation.id, text: "Your refund was issued.", by: harness.agent)
             await harness.gateway.dispatcher.drainDue()
+            let stored = try await harness.messages(conversation).first { $0.id == reply.id }
+            #expect(stored?.route == .messageTag && stored?.status == .sent)
             let sent = try #require(await harness.api.state.sent.first)
             #expect(sent.json.field("messaging_type") == .string("MESSAGE_TAG"))
             #expect(sent.json.field("tag") == .string("HUMAN_AGENT"))

@@ -13,7 +13,7 @@ struct MessengerSendTests {
             let messenger = try MessengerFixtures.connector(api)
             let outcome = await messenger.send(MessengerFixtures.delivery(.text("Your order ships today / 今日発送")), transport: transport)
             let sent = await api.state.sent
-            #expect(outcome == .sent(platformMessageID: sent.first?.id))
+            #expect(outcome == .sent(platformMessageID: sent.first?.id, via: .freeText))
             let request = try #require(await api.state.requests.first)
             #expect(request.method == "POST" && request.path == "/v25.0/me/messages")
             #expect(request.authorization == "Bearer \(MessengerFixtures.pageAccessToken)")
@@ -27,7 +27,7 @@ struct MessengerSendTests {
             let messenger = try MessengerFixtures.connector(api, settings: ["humanAgentTag": "true"])
             let twoDaysAgo = MessengerFixtures.now.addingTimeInterval(-48 * hour)
             #expect(await messenger.send(MessengerFixtures.delivery(.text("Following up"), lastCustomerMessageAt: twoDaysAgo), transport: transport)
-                == .sent(platformMessageID: await api.state.sent.first?.id))
+                == .sent(platformMessageID: await api.state.sent.first?.id, via: .messageTag))
             #expect(await api.state.requests.map(\.body) == [
                 #"{"message":{"text":"Following up"},"messaging_type":"MESSAGE_TAG","recipient":{"id":"6944526412303456"},"tag":"HUMAN_AGENT"}"#,
             ])
@@ -67,7 +67,7 @@ struct MessengerSendTests {
             let outside = FakeMetaGraphAPI.Script.graphError(status: 400, code: 10, subcode: 2018278, message: "(#10) This message is sent outside of allowed window.")
             let tagged = try MessengerFixtures.connector(api, settings: ["humanAgentTag": "true"])
             await api.state.script([outside])
-            #expect(await tagged.send(MessengerFixtures.delivery(.text("hi")), transport: transport) == .sent(platformMessageID: await api.state.sent.first?.id))
+            #expect(await tagged.send(MessengerFixtures.delivery(.text("hi")), transport: transport) == .sent(platformMessageID: await api.state.sent.first?.id, via: .messageTag))
             #expect(await api.state.requests.map { $0.json.field("messaging_type") } == [.string("RESPONSE"), .string("MESSAGE_TAG")])
 
             let untagged = try MessengerFixtures.connector(api)
@@ -83,7 +83,7 @@ struct MessengerSendTests {
             let outcome = await messenger.send(MessengerFixtures.delivery(.text(text)), transport: transport)
             let sent = await api.state.sent
             #expect(MessengerFixtures.texts(sent) == [String(repeating: "x", count: 2000), String(repeating: "y", count: 1500)])
-            #expect(outcome == .sent(platformMessageID: sent.last?.id))
+            #expect(outcome == .sent(platformMessageID: sent.last?.id, via: .freeText))
         }
     }
 

@@ -157,6 +157,10 @@ struct WebChatEndToEndTests {
                 if let message = Self.frames(text)["message"] as? [String: Any] { texts.append(message["text"] as? String ?? "") }
             }
             #expect(texts == ["First while you were away", "Second while you were away", "Third, live"])
+            let stored = try await app.harness.store.messages(in: ConversationID(Int64(conversationID)), before: nil, limit: 50)
+            let taken: [DeliveryRoute?] = stored.filter { $0.direction == .outbound }.map(\.route)
+            let expected: [DeliveryRoute?] = [.liveSocket, .heldForReturn, .heldForReturn, .liveSocket]
+            #expect(taken == expected, "each reply names how it reached the visitor")
 
             // Each counts as delivered once the visitor's socket took it.
             try await Self.waitUntilDelivered(app, conversationID, (2...5).map { MessageID(Int64($0)) })

@@ -17,7 +17,7 @@ struct SMSSendTests {
             let requests = await api.state.messageRequests
             #expect(requests.count == 1)
             let request = try #require(requests.first)
-            #expect(outcome == .sent(platformMessageID: "SM00000000000000000000000000000001"))
+            #expect(outcome == .sent(platformMessageID: "SM00000000000000000000000000000001", via: .freeText))
             #expect(request.method == "POST")
             #expect(request.path == "/2010-04-01/Accounts/\(SMSFixtures.accountSid)/Messages.json")
             #expect(request.authorization == SMSFixtures.basicAuthorization)
@@ -48,7 +48,7 @@ struct SMSSendTests {
             let connector = try SMSFixtures.connector(api)
             let text = String(repeating: "a", count: 1_600) + String(repeating: "b", count: 1_600) + String(repeating: "c", count: 300)
             let outcome = await connector.send(SMSFixtures.delivery(.text(text)), transport: transport)
-            #expect(outcome == .sent(platformMessageID: "SM00000000000000000000000000000001"))
+            #expect(outcome == .sent(platformMessageID: "SM00000000000000000000000000000001", via: .freeText))
             let bodies = await api.state.accepted.compactMap { $0.field("Body") }
             #expect(bodies.map(\.count) == [1_600, 1_600, 300])
             #expect(bodies.joined() == text)
@@ -164,7 +164,7 @@ struct SMSSendTests {
             let first = await connector.send(SMSFixtures.delivery(.text(text)), transport: transport)
             #expect(first == .retryLater(reason: "Twilio's rate limit: Too Many Requests (HTTP 429, error 20429) (piece 2 of 3)", after: 1))
             let second = await connector.send(SMSFixtures.delivery(.text(text), attempt: 2), transport: transport)
-            #expect(second == .sent(platformMessageID: "SM00000000000000000000000000000001"))
+            #expect(second == .sent(platformMessageID: "SM00000000000000000000000000000001", via: .freeText))
             let bodies = await api.state.accepted.compactMap { $0.field("Body")?.first }
             #expect(bodies == ["a", "b", "c"], "each piece reached the phone once, in order")
         }

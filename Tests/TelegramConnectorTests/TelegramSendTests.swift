@@ -36,7 +36,7 @@ struct TelegramSendTests {
     @Test func aReplyArrivesAsTheExactSendMessageJSON() async throws {
         try await withAPI { api, telegram, transport in
             let outcome = await telegram.send(delivery(.text("Ваш заказ отправлен \"today\" / 🚚")), transport: transport)
-            #expect(outcome == .sent(platformMessageID: "123456789:1"))
+            #expect(outcome == .sent(platformMessageID: "123456789:1", via: .freeText))
             let requests = await api.state.requests
             #expect(requests.count == 1)
             #expect(requests[0].httpMethod == "POST")
@@ -45,12 +45,12 @@ struct TelegramSendTests {
 
             // A channel username is not a number: it goes as a string.
             #expect(await telegram.send(delivery(.text("news"), to: "@acme_news"), transport: transport)
-                == .sent(platformMessageID: "-1001234567890:1"))
+                == .sent(platformMessageID: "-1001234567890:1", via: .freeText))
             #expect(await api.state.requests[1].body == #"{"chat_id":"@acme_news","text":"news"}"#)
             // Message ids count per chat, so the platform id names the chat too.
-            #expect(await telegram.send(delivery(.text("second"), id: 2), transport: transport) == .sent(platformMessageID: "123456789:2"))
+            #expect(await telegram.send(delivery(.text("second"), id: 2), transport: transport) == .sent(platformMessageID: "123456789:2", via: .freeText))
             #expect(await telegram.send(delivery(.text("other chat"), to: "987654321", id: 3), transport: transport)
-                == .sent(platformMessageID: "987654321:1"))
+                == .sent(platformMessageID: "987654321:1", via: .freeText))
         }
     }
 
@@ -58,7 +58,7 @@ struct TelegramSendTests {
         try await withAPI { api, telegram, transport in
             let text = String(repeating: "a", count: 4096) + String(repeating: "b", count: 4096) + String(repeating: "c", count: 808)
             #expect(text.count == 9000)
-            #expect(await telegram.send(delivery(.text(text)), transport: transport) == .sent(platformMessageID: "123456789:3"))
+            #expect(await telegram.send(delivery(.text(text)), transport: transport) == .sent(platformMessageID: "123456789:3", via: .freeText))
             let sent = await api.state.accepted
             #expect(sent.map(\.apiMethod) == ["sendMessage", "sendMessage", "sendMessage"])
             #expect(sent.map(\.json) == [
@@ -72,7 +72,7 @@ struct TelegramSendTests {
     @Test func emojiHeavyTextIsSplitSoTelegramNeverSaysTooLong() async throws {
         try await withAPI { api, telegram, transport in
             let text = String(repeating: "👍", count: 3000) // 3,000 characters, 6,000 UTF-16 units
-            #expect(await telegram.send(delivery(.text(text)), transport: transport) == .sent(platformMessageID: "123456789:2"))
+            #expect(await telegram.send(delivery(.text(text)), transport: transport) == .sent(platformMessageID: "123456789:2", via: .freeText))
             let pieces = await api.state.accepted.compactMap { recorded -> String? in
                 guard case .object(let fields) = recorded.json, case .string(let text)? = fields["text"] else { return nil }
                 return text
@@ -95,7 +95,7 @@ struct TelegramSendTests {
             ]
             for (index, content) in contents.enumerated() {
                 let outcome = await telegram.send(delivery(content, id: Int64(index + 1)), transport: transport)
-                #expect(outcome == .sent(platformMessageID: "123456789:\(index + 1)"))
+                #expect(outcome == .sent(platformMessageID: "123456789:\(index + 1)", via: .freeText))
             }
             let sent = await api.state.accepted
             #expect(sent.map(\.apiMethod) == [
@@ -118,7 +118,7 @@ struct TelegramSendTests {
         try await withAPI { api, telegram, transport in
             let caption = String(repeating: "x", count: 1500)
             let outcome = await telegram.send(delivery(.image(MediaReference(location: "telegram-file:P", caption: caption))), transport: transport)
-            #expect(outcome == .sent(platformMessageID: "123456789:2"))
+            #expect(outcome == .sent(platformMessageID: "123456789:2", via: .freeText))
             #expect(await api.state.accepted.map(\.body) == [
                 #"{"chat_id":123456789,"photo":"P"}"#, #"{"chat_id":123456789,"text":"\#(caption)"}"#,
             ])
@@ -214,7 +214,7 @@ struct TelegramSendTests {
             let first = await telegram.send(delivery(.text(text)), transport: transport)
             #expect(first == .retryLater(reason: "Telegram's flood limit (Telegram: Too Many Requests: retry after 3) (piece 2 of 3)", after: 3))
             let retried = await telegram.send(delivery(.text(text)), transport: transport)
-            #expect(retried == .sent(platformMessageID: "123456789:3"))
+            #expect(retried == .sent(platformMessageID: "123456789:3", via: .freeText))
             let texts = await api.state.accepted.compactMap { recorded -> Character? in
                 guard case .object(let fields) = recorded.json, case .string(let text)? = fields["text"] else { return nil }
                 return text.first

@@ -31,9 +31,9 @@ struct WeChatSendTests {
     @Test func aReplyArrivesAsTheExactCustomerServiceJSON() async throws {
         try await withAPI { api, transport in
             let wechat = try connector(api)
-            #expect(await wechat.send(delivery(.text("您好，订单已发货 \"quoted\"")), transport: transport) == .sent(platformMessageID: nil))
+            #expect(await wechat.send(delivery(.text("您好，订单已发货 \"quoted\"")), transport: transport) == .sent(platformMessageID: nil, via: .freeText))
             #expect(await wechat.send(delivery(.image(MediaReference(location: "wechat-media:MEDIA_1"))), transport: transport)
-                == .sent(platformMessageID: nil))
+                == .sent(platformMessageID: nil, via: .freeText))
             #expect(await api.state.customerServiceMessages == [
                 .parse(#"{"touser":"oFollower","msgtype":"text","text":{"content":"您好，订单已发货 \"quoted\""}}"#),
                 .parse(#"{"touser":"oFollower","msgtype":"image","image":{"media_id":"MEDIA_1"}}"#),
@@ -51,7 +51,7 @@ struct WeChatSendTests {
                 }
                 return await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(outcomes.allSatisfy { $0 == .sent(platformMessageID: nil) })
+            #expect(outcomes.allSatisfy { $0 == .sent(platformMessageID: nil, via: .freeText) })
             #expect(await api.state.tokenFetches == 1)
             #expect(await api.state.customerServiceMessages.count == 50)
 
@@ -63,7 +63,7 @@ struct WeChatSendTests {
                 }
                 return await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(again.allSatisfy { $0 == .sent(platformMessageID: nil) })
+            #expect(again.allSatisfy { $0 == .sent(platformMessageID: nil, via: .freeText) })
             #expect(await api.state.tokenFetches == 2)
             #expect(await api.state.customerServiceMessages.count == 100)
         }
@@ -114,13 +114,13 @@ struct WeChatSendTests {
 
             let templated = try connector(api, settings: ["templateId": "TPL_1"])
             #expect(await templated.send(delivery(.text("您的退款已到账"), lastWrote: 49), transport: transport)
-                == .sent(platformMessageID: "200228332"))
+                == .sent(platformMessageID: "200228332", via: .template))
             #expect(await api.state.templateMessages == [
                 .parse(#"{"touser":"oFollower","template_id":"TPL_1","data":{"content":{"value":"您的退款已到账"}}}"#),
             ])
             // WeChat's own refusal (45015) inside what we thought was the window falls back too.
             await api.state.failNextSends(with: [45015])
-            #expect(await templated.send(delivery(.text("again")), transport: transport) == .sent(platformMessageID: "200228332"))
+            #expect(await templated.send(delivery(.text("again")), transport: transport) == .sent(platformMessageID: "200228332", via: .template))
             #expect(await api.state.templateMessages.count == 2)
         }
     }
@@ -129,7 +129,7 @@ struct WeChatSendTests {
         try await withAPI { api, transport in
             let wechat = try connector(api)
             let text = String(repeating: "好", count: 1000) // 3,000 bytes: two messages of ≤ 2,048 bytes
-            #expect(await wechat.send(delivery(.text(text)), transport: transport) == .sent(platformMessageID: nil))
+            #expect(await wechat.send(delivery(.text(text)), transport: transport) == .sent(platformMessageID: nil, via: .freeText))
             let sent = await api.state.customerServiceMessages
             #expect(sent.count == 2)
             let pieces = sent.compactMap { message -> String? in

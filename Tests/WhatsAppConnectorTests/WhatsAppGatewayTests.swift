@@ -135,7 +135,8 @@ struct WhatsAppGatewayTests {
             harness.test.clock.advance(by: 25 * 3600)
             let reply = try await harness.gateway.reply(to: conversation.id, text: "Sorry for the wait: navy is back.", by: harness.agent)
             await harness.gateway.dispatcher.drainDue()
-            #expect(try await harness.messages(conversation).first { $0.id == reply.id }?.status == .sent)
+            let stored = try await harness.messages(conversation).first { $0.id == reply.id }
+            #expect(stored?.status == .sent && stored?.route == .template, "the agent sees the reply went out as the template")
             let sent = try #require(await harness.api.state.sent.first)
             guard case .object(let fields) = sent.json, case .object(let template)? = fields["template"] else {
                 Issue.record("not a template: \(sent.json)")

@@ -11,7 +11,7 @@ struct WhatsAppSendTests {
             let whatsapp = try WhatsAppFixtures.connector(api)
             let outcome = await whatsapp.send(WhatsAppFixtures.delivery(.text("Yes — in \"navy\" / red 🚚")), transport: transport)
             let sent = await api.state.sent
-            #expect(outcome == .sent(platformMessageID: sent.first?.id))
+            #expect(outcome == .sent(platformMessageID: sent.first?.id, via: .freeText))
             let request = try #require(await api.state.requests.first)
             #expect(request.method == "POST" && request.path == "/v25.0/\(WhatsAppFixtures.phoneNumberID)/messages")
             #expect(request.authorization == "Bearer \(WhatsAppFixtures.accessToken)")
@@ -28,7 +28,7 @@ struct WhatsAppSendTests {
             let outcome = await whatsapp.send(WhatsAppFixtures.delivery(.text(text)), transport: transport)
             let sent = await api.state.sent
             #expect(WhatsAppFixtures.texts(sent) == [String(repeating: "a", count: 4096), String(repeating: "b", count: 4096), String(repeating: "c", count: 808)])
-            #expect(outcome == .sent(platformMessageID: sent.last?.id), "receipts for the last piece find the message")
+            #expect(outcome == .sent(platformMessageID: sent.last?.id, via: .freeText), "receipts for the last piece find the message")
             #expect(await api.state.requests.allSatisfy { $0.path == "/v21.0/\(WhatsAppFixtures.phoneNumberID)/messages" })
         }
     }
@@ -45,7 +45,7 @@ struct WhatsAppSendTests {
             let second = await whatsapp.send(WhatsAppFixtures.delivery(.text(text), attempt: 2), transport: transport)
             let sent = await api.state.sent
             #expect(WhatsAppFixtures.texts(sent) == [String(repeating: "a", count: 4096), String(repeating: "b", count: 10)])
-            #expect(second == .sent(platformMessageID: sent.last?.id))
+            #expect(second == .sent(platformMessageID: sent.last?.id, via: .freeText))
         }
     }
 
@@ -56,7 +56,7 @@ struct WhatsAppSendTests {
             let outcome = await whatsapp.send(
                 WhatsAppFixtures.delivery(.text("Ihr Paket ist da.\nDanke!"), lastCustomerMessageAt: stale), transport: transport
             )
-            #expect(outcome == .sent(platformMessageID: await api.state.sent.first?.id))
+            #expect(outcome == .sent(platformMessageID: await api.state.sent.first?.id, via: .template))
             #expect(await api.state.requests.map(\.body) == [
                 #"{"messaging_product":"whatsapp","recipient_type":"individual","template":{"components":[{"parameters":[{"text":"Ihr Paket ist da. Danke!","type":"text"}],"type":"body"}],"language":{"code":"de"},"name":"agent_reply"},"to":"16505551234","type":"template"}"#,
             ])
@@ -75,7 +75,7 @@ struct WhatsAppSendTests {
             // An explicit template goes out whatever the window.
             let template = MessageContent.template(name: "order_update", language: "en_GB", parameters: ["A-1042", "Friday"])
             #expect(await whatsapp.send(WhatsAppFixtures.delivery(template, lastCustomerMessageAt: nil), transport: transport)
-                == .sent(platformMessageID: await api.state.sent.first?.id))
+                == .sent(platformMessageID: await api.state.sent.first?.id, via: .template))
             #expect(await api.state.requests.last?.body
                 == #"{"messaging_product":"whatsapp","recipient_type":"individual","template":{"components":[{"parameters":[{"text":"A-1042","type":"text"},{"text":"Friday","type":"text"}],"type":"body"}],"language":{"code":"en_GB"},"name":"order_update"},"to":"16505551234","type":"template"}"#)
         }
@@ -89,7 +89,7 @@ struct WhatsAppSendTests {
             let withTemplate = try WhatsAppFixtures.connector(api, settings: ["templateName": "agent_reply"])
             await api.state.script([reengagement])
             #expect(await withTemplate.send(WhatsAppFixtures.delivery(.text("still there?")), transport: transport)
-                == .sent(platformMessageID: await api.state.sent.first?.id))
+                == .sent(platformMessageID: await api.state.sent.first?.id, via: .template))
             let bodies = await api.state.requests.map(\.json)
             #expect(bodies.count == 2)
             guard case .object(let second) = bodies[1] else { Issue.record("no JSON"); return }
