@@ -135,7 +135,9 @@ let package = Package(
         .executableTarget(
             name: "parley-bench",
             dependencies: [
-                "WeChatConnector",
+                "WeChatConnector", "WebChatConnector", "ParleyGateway", "ParleyStore",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -26,11 +26,14 @@ public final class DeadlineScheduler: Service {
     private let batchSize = 256
     /// The longest sleep with nothing due: a safety net, not a poll.
     private let idleSleep: TimeInterval = 3600
+    /// How long due rows that could not fire (their channel cannot be loaded) wait for another try.
+    private let stuckRetry: TimeInterval
 
     init(
         deadlines: any DeadlineRepository, channels: any ChannelRepository, registry: ConnectorRegistry, bus: EventBus,
-        dispatcher: Dispatcher, clock: any WallClock, factory: any MetricsFactory, logger: Logger
+        dispatcher: Dispatcher, clock: any WallClock, factory: any MetricsFactory, logger: Logger, stuckRetry: TimeInterval = 1
     ) {
+        self.stuckRetry = stuckRetry
         self.deadlines = deadlines
         self.channels = channels
         self.registry = registry
@@ -61,14 +64,23 @@ public final class DeadlineScheduler: Service {
                 // Awake: any deadline noted from here on signals, so none written while this pass
                 // reads the next due time is slept through.
                 self.plannedWake.withLock { $0 = nil }
-                if await self.fireDue() > 0 { continue }
+                let pass = await self.firePass()
+                if pass.fired > 0 { continue }
                 let next = (try? await self.deadlines.nextDeadline()) ?? nil
                 let now = self.clock.now()
                 let wake = next ?? now.addingTimeInterval(self.idleSleep)
                 self.plannedWake.withLock { planned in planned = min(planned ?? wake, wake) }
-                // Due rows that did not fire (their channel cannot be loaded) are retried in a
-                // second rather than spun on.
-                let seconds = wake > now ? wake.timeIntervalSince(now) : 1
+                let seconds: TimeInterval
+                if wake > now {
+                    seconds = wake.timeIntervalSince(now)
+                } else if wake > pass.at {
+                    // It fell due after the pass looked: fire it now, not a second late.
+                    continue
+                } else {
+                    // Due when the pass looked, yet not fired (its channel cannot be loaded):
+                    // retried later rather than spun on.
+                    seconds = self.stuckRetry
+                }
                 await self.wakeSignal.wait(timeout: .milliseconds(Int64((seconds * 1000).rounded(.up))))
             }
         }
@@ -102,7 +114,16 @@ public final class DeadlineScheduler: Service {
     /// One pass over what is due; returns how many deadlines fired. Tests drive this directly.
     @discardableResult
     public func fireDue() async -> Int {
+        await firePass().fired
+    }
+
+    /// One pass, and the time it looked for due deadlines.
+    private func firePass() async -> (fired: Int, at: Date) {
         let now = clock.now()
+        return (await fire(dueAt: now), now)
+    }
+
+    private func fire(dueAt now: Date) async -> Int {
         let fired: FiredDeadlines
         do {
             let due = try await deadlines.dueDeadlines(now: now, limit: batchSize)

@@ -2,10 +2,9 @@ import ArgumentParser
 import NIOCore
 import NIOPosix
 
-@main
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "parley-bench",
+        commandName: "load",
         abstract: "Loopback HTTP load generator for parleyd.",
         discussion: """
             Keeps N HTTP/1.1 keep-alive connections busy with one request in flight each, measures only \

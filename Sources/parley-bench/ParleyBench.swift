@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct ParleyBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parley-bench",
+        abstract: "Benchmarks for parleyd: HTTP load (the default), the deadline scheduler.",
+        subcommands: [BenchCommand.self, TimersCommand.self],
+        defaultSubcommand: BenchCommand.self
+    )
+}
