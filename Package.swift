@@ -108,6 +108,12 @@ let package = Package(
             path: "Connectors/WebChat",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "WebPush",
+            dependencies: ["ParleyCore", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Connectors/WebPush",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "parleyd",
             dependencies: [
@@ -185,6 +191,11 @@ let package = Package(
         .testTarget(
             name: "SMSConnectorTests",
             dependencies: ["SMSConnector", "ParleyTesting", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WebPushTests",
+            dependencies: ["WebPush", "ParleyTesting", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "WebChatConnectorTests", dependencies: ["WebChatConnector", "ParleyTesting"], swiftSettings: swiftSettings),

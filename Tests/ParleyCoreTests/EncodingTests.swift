@@ -14,6 +14,27 @@ struct EncodingTests {
         }
     }
 
+    @Test func base64URLDecodesWhatItEncodesAndWhatFoundationEncodes() {
+        for length in 0..<40 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 53 &+ 7) }
+            #expect(Base64URL.decode(Base64URL.encode(bytes)) == bytes, "length \(length)")
+            let padded = Data(bytes).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            #expect(Base64URL.decode(padded) == bytes, "padded, length \(length)")
+        }
+    }
+
+    @Test func base64URLRefusesTheStandardAlphabetStrayCharactersAndImpossibleLengths() {
+        #expect(Base64URL.decode("ab+c") == nil)
+        #expect(Base64URL.decode("ab/c") == nil)
+        #expect(Base64URL.decode("ab c") == nil)
+        #expect(Base64URL.decode("abcde") == nil)
+        #expect(Base64URL.decode("a=bc") == nil)
+        #expect(Base64URL.decode("ab===") == nil)
+        #expect(Base64URL.decode("_-8") == [0xFF, 0xEF])
+        #expect(Base64URL.decode("") == [])
+    }
+
     @Test func jsonTextRoundTripsThroughAJSONParser() throws {
         let samples = ["plain", "quote \" and \\ backslash", "line\nbreak\ttab\r", "\u{01}\u{1F}", "中文 😀", "\u{2028}", "</script>"]
         for sample in samples {
