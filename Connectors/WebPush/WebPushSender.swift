@@ -16,6 +16,15 @@ public struct WebPushSender: WebPushSending {
         self.timeout = timeout
     }
 
+    public var applicationServerKey: String { signer.keys.applicationServerKey }
+
+    public func refusal(for subscription: PushSubscription) -> String? {
+        switch policy.check(subscription.endpoint) {
+        case .success: nil
+        case .failure(let refusal): refusal.description
+        }
+    }
+
     public func send(
         _ payload: [UInt8], to subscription: PushSubscription, ttl: Int, urgency: PushUrgency, topic: String?,
         transport: any HTTPTransport, now: Date

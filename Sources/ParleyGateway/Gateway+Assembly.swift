@@ -17,7 +17,8 @@ extension Gateway {
         clock: any WallClock = SystemClock(),
         retry: RetryPolicy = RetryPolicy(),
         passwords: PasswordHasher = PasswordHasher(),
-        kindSettings: [ChannelKind: [String: String]] = [:]
+        kindSettings: [ChannelKind: [String: String]] = [:],
+        webPush: (any WebPushSending)? = nil
     ) -> Gateway {
         let metrics = GatewayMetrics(factory: metricsFactory)
         let bus = EventBus()
@@ -37,7 +38,7 @@ extension Gateway {
         )
         return Gateway(
             conversations: store, agents: store, channels: store, registry: registry, pipeline: pipeline, bus: bus,
-            dispatcher: dispatcher, mediaFetcher: mediaFetcher, scheduler: scheduler, media: store, reach: store, visitors: visitors, clock: clock, metrics: metrics, logger: logger, publicBaseURL: publicBaseURL,
+            dispatcher: dispatcher, mediaFetcher: mediaFetcher, scheduler: scheduler, media: store, reach: store, pushSubscriptions: store, webPush: webPush, visitors: visitors, clock: clock, metrics: metrics, logger: logger, publicBaseURL: publicBaseURL,
             vault: vault, passwords: passwords
         )
     }

@@ -30,9 +30,13 @@ extension Gateway {
             guard let connector = try? await registry.connector(for: identity.channelID) else { continue }
             linked.append(Self.reachable(identity, connector))
         }
-        let visitor = home.channel.kind == .webchat
-            ? VisitorReach(connected: await visitors.isConnected(channel: conversation.channelID, visitor: conversation.externalID))
-            : .unknown
+        var visitor = VisitorReach.unknown
+        if home.channel.kind == .webchat {
+            visitor = VisitorReach(
+                connected: await visitors.isConnected(channel: conversation.channelID, visitor: conversation.externalID),
+                pushSubscriptions: await pushSubscriptionCount(channelID: conversation.channelID, visitorID: conversation.externalID)
+            )
+        }
         let ownClock = ReachableIdentity(
             channelID: conversation.channelID, kind: home.channel.kind, policy: home.policy, outOfWindow: home.outOfWindow,
             lastCustomerMessageAt: conversation.lastCustomerMessageAt,

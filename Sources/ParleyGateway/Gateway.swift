@@ -18,6 +18,9 @@ public struct Gateway: Sendable {
     public let scheduler: DeadlineScheduler
     let media: any MediaDownloadRepository
     let reach: any ReachRepository
+    let pushSubscriptions: any PushSubscriptionRepository
+    /// Web Push to visitors who allowed notifications; `nil` when the server has no VAPID key.
+    public let webPush: (any WebPushSending)?
     /// The web visitors with a widget open on this node.
     public let visitors: VisitorPresence
     public let clock: any WallClock
@@ -33,6 +36,7 @@ public struct Gateway: Sendable {
         conversations: any ConversationRepository, agents: any AgentRepository, channels: any ChannelRepository,
         registry: ConnectorRegistry, pipeline: IngestPipeline, bus: EventBus, dispatcher: Dispatcher,
         mediaFetcher: MediaFetcher, scheduler: DeadlineScheduler, media: any MediaDownloadRepository, reach: any ReachRepository,
+        pushSubscriptions: any PushSubscriptionRepository, webPush: (any WebPushSending)?,
         visitors: VisitorPresence = VisitorPresence(), clock: any WallClock, metrics: GatewayMetrics, logger: Logger, publicBaseURL: String,
         vault: CredentialVault, passwords: PasswordHasher = PasswordHasher()
     ) {
@@ -47,6 +51,8 @@ public struct Gateway: Sendable {
         self.scheduler = scheduler
         self.media = media
         self.reach = reach
+        self.pushSubscriptions = pushSubscriptions
+        self.webPush = webPush
         self.visitors = visitors
         self.clock = clock
         self.metrics = metrics

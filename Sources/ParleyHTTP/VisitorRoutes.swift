@@ -15,7 +15,22 @@ struct VisitorRoutes {
         var visitorId: String
     }
 
+    private struct PushKeyAnswer: Encodable {
+        /// The VAPID public key, base64url: the widget's `applicationServerKey`.
+        var publicKey: String
+    }
+
     func register(on router: Router<AppRequestContext>) {
+        router.get("/widget/push-key") { _, _ in
+            try JSONCoding.response(PushKeyAnswer(publicKey: try gateway.pushApplicationServerKey()))
+        }
+        router.post("/widget/{channelId}/push-subscriptions") { request, context in
+            let channelID = ChannelID(try context.parameters.require("channelId"))
+            let token = try AgentAuthenticator.token(in: request, allowQuery: false)
+            let body = try await request.body.collect(upTo: HTTPLimits.maximumBody)
+            try await gateway.subscribeToPush(channelID: channelID, token: token, subscription: Array(buffer: body))
+            return Response(status: .created)
+        }
         router.post("/widget/{channelId}/session") { request, context in
             let channelID = ChannelID(try context.parameters.require("channelId"))
             // The body is optional: a first visit has no token to present.

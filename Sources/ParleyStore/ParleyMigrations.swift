@@ -58,6 +58,28 @@ public enum ParleyMigrations {
         migrator.registerMigration("0008_message_routes") { db in
             try db.execute(sql: "ALTER TABLE messages ADD COLUMN route TEXT")
         }
+        // Web Push: the server's VAPID key (sealed like channel credentials) and the browsers
+        // where web visitors allowed notifications. A browser has one endpoint; it belongs to the
+        // visitor who subscribed with it last.
+        migrator.registerMigration("0009_web_push") { db in
+            try db.execute(sql: """
+                CREATE TABLE server_secrets (
+                    name TEXT PRIMARY KEY,
+                    sealed BLOB NOT NULL,
+                    created_at REAL NOT NULL
+                );
+                CREATE TABLE push_subscriptions (
+                    id INTEGER PRIMARY KEY,
+                    channel_id TEXT NOT NULL REFERENCES channels(id),
+                    visitor_id TEXT NOT NULL,
+                    endpoint TEXT NOT NULL UNIQUE,
+                    p256dh TEXT NOT NULL,
+                    auth TEXT NOT NULL,
+                    created_at REAL NOT NULL
+                );
+                CREATE INDEX push_subscriptions_by_visitor ON push_subscriptions(channel_id, visitor_id);
+                """)
+        }
         return migrator
     }
 

@@ -225,6 +225,22 @@ public protocol MediaDownloadRepository: Sendable {
     func message(_ id: MessageID) async throws -> Message?
 }
 
+/// Secrets of the server itself (the VAPID key), sealed by the vault like channel credentials.
+public protocol ServerSecretRepository: Sendable {
+    /// Stores `sealed` under `name` unless a value is there already; returns the value kept, so
+    /// two processes starting at once agree on one.
+    func keepSecret(named name: String, sealed: [UInt8], at time: Date) async throws -> [UInt8]
+}
+
+/// Browsers where web visitors allowed notifications.
+public protocol PushSubscriptionRepository: Sendable {
+    /// Stores the subscription for the visitor (a browser's endpoint moves to whoever subscribed last).
+    func savePushSubscription(_ subscription: PushSubscription, channel: ChannelID, visitor: String, at time: Date) async throws
+    func pushSubscriptions(channel: ChannelID, visitor: String) async throws -> [PushSubscription]
+    /// The push service said the subscription is gone (404/410).
+    func deletePushSubscription(endpoint: String) async throws
+}
+
 /// What the delivery planner needs to know about a contact's identities.
 public protocol ReachRepository: Sendable {
     /// Every identity of the contact, with the customer's clock on it.
