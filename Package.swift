@@ -61,6 +61,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .systemLibrary(name: "CExpat", pkgConfig: "expat", providers: [.apt(["libexpat1-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "EmailConnector", dependencies: ["ParleyCore", "CCurl"], path: "Connectors/Email", swiftSettings: swiftSettings),
         .target(
             name: "WeChatConnector",
             dependencies: [
@@ -111,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "parleyd",
             dependencies: [
-                "ParleyHTTP", "WebChatConnector", "WeChatConnector", "LineConnector", "TelegramConnector", "WhatsAppConnector", "MessengerConnector", "SMSConnector",
+                "ParleyHTTP", "WebChatConnector", "WeChatConnector", "LineConnector", "TelegramConnector", "WhatsAppConnector", "MessengerConnector", "SMSConnector", "EmailConnector",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -129,6 +131,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -185,6 +189,7 @@ let package = Package(
             dependencies: ["SMSConnector", "ParleyTesting", .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "EmailConnectorTests", dependencies: ["EmailConnector", "ParleyTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "WebChatConnectorTests", dependencies: ["WebChatConnector", "ParleyTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EndToEndTests",
