@@ -61,6 +61,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .systemLibrary(name: "CExpat", pkgConfig: "expat", providers: [.apt(["libexpat1-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "EmailConnector", dependencies: ["ParleyCore", "CCurl"], path: "Connectors/Email", swiftSettings: swiftSettings),
         .target(
             name: "WeChatConnector",
             dependencies: [
@@ -117,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "parleyd",
             dependencies: [
-                "ParleyHTTP", "WebChatConnector", "WeChatConnector", "LineConnector", "TelegramConnector", "WhatsAppConnector", "MessengerConnector", "SMSConnector",
+                "ParleyHTTP", "WebChatConnector", "WeChatConnector", "LineConnector", "TelegramConnector", "WhatsAppConnector", "MessengerConnector", "SMSConnector", "EmailConnector",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -135,6 +137,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -198,6 +202,7 @@ let package = Package(
             dependencies: ["WebPush", "ParleyTesting", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "EmailConnectorTests", dependencies: ["EmailConnector", "ParleyTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "WebChatConnectorTests", dependencies: ["WebChatConnector", "ParleyTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "EndToEndTests",

@@ -13,6 +13,13 @@ struct Settings {
     var adminPassword: String?
     var masterKey: String?
     var logLevel: String
+    /// The SMTP server for the email fallback (`PARLEY_SMTP_URL`, environment only: it may hold
+    /// a password). Nil: no email is sent. Parsed by `smtpConfiguration()`.
+    var smtpURL: String?
+    /// The sender of those emails (`PARLEY_SMTP_FROM`, `[mail] from`).
+    var smtpFrom: String?
+    /// CA certificates to trust for the SMTP server's TLS (`PARLEY_SMTP_CA_FILE`, `[mail] ca_file`).
+    var smtpCAFile: String?
     /// `[channels.<kind>]` sections: settings every channel of that kind starts from.
     var kindSettings: [ChannelKind: [String: String]] = [:]
 
@@ -46,6 +53,9 @@ struct Settings {
         adminPassword = environment["PARLEY_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
         masterKey = environment["PARLEY_MASTER_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         logLevel = pick(nil, "PARLEY_LOG_LEVEL", "server.log_level") ?? "info"
+        smtpURL = environment["PARLEY_SMTP_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        smtpFrom = pick(nil, "PARLEY_SMTP_FROM", "mail.from")
+        smtpCAFile = pick(nil, "PARLEY_SMTP_CA_FILE", "mail.ca_file")
         for (key, value) in file where key.hasPrefix("channels.") {
             let parts = key.split(separator: ".", maxSplits: 2).map(String.init)
             guard parts.count == 3, let kind = ChannelKind(rawValue: parts[1]) else {
