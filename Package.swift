@@ -119,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "parleyd",
             dependencies: [
-                "ParleyHTTP", "WebChatConnector", "WeChatConnector", "LineConnector", "TelegramConnector", "WhatsAppConnector", "MessengerConnector", "SMSConnector", "EmailConnector",
+                "ParleyHTTP", "WebChatConnector", "WeChatConnector", "LineConnector", "TelegramConnector", "WhatsAppConnector", "MessengerConnector", "SMSConnector", "EmailConnector", "WebPush",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -35,7 +35,8 @@ struct ServeCommand: AsyncParsableCommand {
             store: runtime.store, vault: runtime.vault, connectors: Runtime.connectors,
             transport: transport,
             metricsFactory: PrometheusMetricsFactory(registry: registry), logger: logger,
-            publicBaseURL: settings.publicURL, kindSettings: settings.kindSettings
+            publicBaseURL: settings.publicURL, kindSettings: settings.kindSettings,
+            webPush: try await WebPushSetup.sender(store: runtime.store, vault: runtime.vault, settings: settings)
         )
         let webChat = outcome.webChatChannel
         let app = try buildApplication(

@@ -20,6 +20,11 @@ struct Settings {
     var smtpFrom: String?
     /// CA certificates to trust for the SMTP server's TLS (`PARLEY_SMTP_CA_FILE`, `[mail] ca_file`).
     var smtpCAFile: String?
+    /// Extra push-service hosts Web Push may POST to beyond FCM, Mozilla, Apple and Windows
+    /// (`PARLEY_PUSH_SERVICE_HOSTS`, `[webpush] push_service_hosts`, comma-separated host[:port]).
+    var pushServiceHosts: [String]
+    /// Who runs this server, for push services to contact (`mailto:` or `https:`; RFC 8292 `sub`).
+    var vapidSubject: String
     /// `[channels.<kind>]` sections: settings every channel of that kind starts from.
     var kindSettings: [ChannelKind: [String: String]] = [:]
 
@@ -53,6 +58,9 @@ struct Settings {
         adminPassword = environment["PARLEY_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
         masterKey = environment["PARLEY_MASTER_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         logLevel = pick(nil, "PARLEY_LOG_LEVEL", "server.log_level") ?? "info"
+        pushServiceHosts = (pick(nil, "PARLEY_PUSH_SERVICE_HOSTS", "webpush.push_service_hosts") ?? "")
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        vapidSubject = pick(nil, "PARLEY_VAPID_SUBJECT", "webpush.subject") ?? "mailto:\(adminEmail)"
         smtpURL = environment["PARLEY_SMTP_URL"].flatMap { $0.isEmpty ? nil : $0 }
         smtpFrom = pick(nil, "PARLEY_SMTP_FROM", "mail.from")
         smtpCAFile = pick(nil, "PARLEY_SMTP_CA_FILE", "mail.ca_file")

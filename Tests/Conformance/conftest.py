@@ -123,6 +123,13 @@ class ConformanceServer(parley_support.ParleyServer):
         self.sms_channel: dict | None = None
         self.whatsapp_channel: dict | None = None
         self.messenger_channel: dict | None = None
+        # The one loopback push service parleyd may reach (test_webpush.py); any other is refused.
+        self.push_service_host = f"127.0.0.1:{parley_support._free_port()}"
+
+    def env(self) -> dict:
+        env = super().env()
+        env["PARLEY_PUSH_SERVICE_HOSTS"] = self.push_service_host
+        return env
 
     def log_files(self) -> list[tuple[str, str]]:
         return [("cli", self.cli_log_path)] + super().log_files()
