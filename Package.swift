@@ -135,7 +135,7 @@ let package = Package(
         .executableTarget(
             name: "parley-bench",
             dependencies: [
-                "WeChatConnector",
+                "WeChatConnector", "ParleyRouting",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -145,6 +145,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "ParleyRoutingTests", dependencies: ["ParleyRouting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ParleyStoreTests",
             dependencies: ["ParleyStore", "ParleyTesting", .product(name: "GRDB", package: "GRDB.swift")],
