@@ -6,7 +6,7 @@ import NIOPosix
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parley-bench",
-        abstract: "Loopback HTTP load generator for parleyd.",
+        abstract: "Loopback HTTP load generator for parleyd, and an in-process routing benchmark.",
         discussion: """
             Keeps N HTTP/1.1 keep-alive connections busy with one request in flight each, measures only \
             after the warmup, prints a table and a final `RESULT {json}` line, and exits non-zero if more \
@@ -40,10 +40,17 @@ struct BenchCommand: AsyncParsableCommand {
         help: """
             health, ingest, both (health, ingest), wechat (wechat-plain, wechat-safe), wechat-plain, \
             wechat-safe, telegram, whatsapp, messenger, line, sms, channels (telegram, whatsapp, messenger, \
-            line, sms), or all (health, ingest, wechat-plain, wechat-safe and the five channels).
+            line, sms), all (health, ingest, wechat-plain, wechat-safe and the five channels), or routing \
+            (the routing engine in process, no server; uses --events and --seed only).
             """
     )
     var mode = BenchMode.both
+
+    @Option(help: "routing mode: events to replay after building the scenario.")
+    var events = 200_000
+
+    @Option(help: "routing mode: seed of the scenario and event stream, so runs are comparable.")
+    var seed: UInt64 = 5
 
     @Option(help: "Event-loop threads. 1 leaves the most CPU to a server sharing the machine.")
     var threads = 1
@@ -52,6 +59,11 @@ struct BenchCommand: AsyncParsableCommand {
     var webhooks: WebhookOptions
 
     func validate() throws {
+        if mode == .routing {
+            // In process: no server, so --url and the webhook options do not apply.
+            guard (1...100_000_000).contains(events) else { throw ValidationError("--events must be 1…100000000") }
+            return
+        }
         let target: Target
         do {
             target = try Target(url: url)
@@ -67,6 +79,12 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if mode == .routing {
+            let report = RoutingBench(events: events, seed: seed).run()
+            print(report.table())
+            print(report.resultLine())
+            return
+        }
         let target = try Target(url: url)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let report = await benchmark(target: target, group: group)

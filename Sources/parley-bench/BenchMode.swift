@@ -3,7 +3,8 @@ import ArgumentParser
 /// What `--mode` selects. `both` exists so one run yields the ingest/health ratio, which is the
 /// number that says how much of the server's capacity the ingest path itself costs; `all` adds every
 /// platform's signed webhook so web chat, WeChat (plaintext and safe mode), Telegram, WhatsApp,
-/// Messenger, LINE and SMS are measured side by side.
+/// Messenger, LINE and SMS are measured side by side. `routing` is the odd one out: it measures the
+/// routing engine in process and talks to no server, so it has no HTTP phases.
 enum BenchMode: String, CaseIterable, ExpressibleByArgument, Sendable {
     case ingest, health, both, wechat, all
     case wechatPlain = "wechat-plain"
@@ -11,6 +12,8 @@ enum BenchMode: String, CaseIterable, ExpressibleByArgument, Sendable {
     case telegram, whatsapp, messenger, line, sms
     /// The five non-WeChat platforms' webhooks.
     case channels
+    /// The routing engine in process (no server): see `RoutingBench`.
+    case routing
 
     /// Phases in run order: health first, so the baseline is measured before ingest has filled the
     /// database and warmed (or fragmented) caches.
@@ -29,6 +32,7 @@ enum BenchMode: String, CaseIterable, ExpressibleByArgument, Sendable {
         case .sms: [.sms]
         case .channels: Self.channelPhases
         case .all: [.health, .ingest, .wechatPlain, .wechatSafe] + Self.channelPhases
+        case .routing: []
         }
     }
 
