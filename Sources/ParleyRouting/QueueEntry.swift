@@ -10,7 +10,8 @@ public struct QueueEntry: Sendable, Equatable {
     /// When the customer started waiting. Kept across overflow and team transfers, so moving a
     /// customer never sends them to the back of the line.
     public var enqueuedAt: Date
-    /// When it entered `team`'s queue: the overflow wait threshold counts from here.
+    /// When it entered `team`'s queue (defaults to `enqueuedAt`): the overflow wait threshold counts
+    /// from here, so a conversation that just overflowed is not overdue in its new team at once.
     public var enteredTeamAt: Date
     public var isVIP: Bool
     public var isRepeatVisitor: Bool

@@ -3,8 +3,9 @@ import ParleyCore
 
 /// Agent-initiated moves: claiming from a queue and transferring to an agent or a team.
 extension Router {
-    /// The agent takes a queued conversation. Refused, with the reason, if it is no longer queued or the
-    /// agent is unknown, not in its team, not online or at capacity.
+    /// The agent takes a queued conversation (in any team: in automatic teams a free agent rarely
+    /// finds anything waiting, but claiming is not wrong there). Refused, with the reason, if it is no
+    /// longer queued or the agent is unknown, not in its team, not online or at capacity.
     mutating func claim(_ id: ConversationID, by agentID: AgentID, now: Date) {
         guard let waiting = queued[id] else { return refuse(id, .notQueued(id)) }
         guard let agent = agents[agentID] else { return refuse(id, .unknownAgent(agentID)) }
@@ -19,8 +20,8 @@ extension Router {
 
     /// Moves a conversation, queued (`holder` nil) or held by `holder`.
     ///
-    /// To an agent: the agent must be online with a free slot — a transfer never pushes anyone over
-    /// capacity; a supervisor who must overload an agent raises the capacity first. To a team: the team
+    /// To an agent (of any team): the agent must be online with a free slot — a transfer never pushes
+    /// anyone over capacity; a supervisor who must overload an agent raises the capacity first. To a team: the team
     /// must be open; the conversation is queued there with its original wait time (and served at once
     /// if a slot is free, or overflows one hop if nobody there is online). Sticky routing never sends
     /// it straight back to the agent who transferred it away.

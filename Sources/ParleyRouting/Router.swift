@@ -15,6 +15,9 @@ import ParleyCore
 /// a team's config changes), the highest-priority, longest-waiting conversations are assigned at once,
 /// as many as the free slots allow.
 ///
+/// Business hours gate admission only: outside them a new conversation is not queued (`outsideHours`);
+/// those already waiting at closing time stay queued and are served by agents still online.
+///
 /// Cost: every event touches only the teams of the agent or conversation it names. Queues and agent
 /// pools are sorted arrays (`SortedArray`), so a decision is a few binary searches plus at most a
 /// memmove; `position(of:)` is a dictionary lookup and a binary search. See `parley-bench --mode routing`.

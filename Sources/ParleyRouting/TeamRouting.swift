@@ -9,7 +9,7 @@ public struct TeamRouting: Sendable, Equatable {
     public var strategy: RoutingStrategy
     public var priority: PriorityRules
     /// How long after the contact's last conversation with an agent that agent gets them first again;
-    /// 0 turns sticky routing off.
+    /// 0 turns sticky routing off. Manual-claim teams assign nothing automatically, so ignore it.
     public var stickyWindow: TimeInterval
     public var overflow: OverflowRule?
     /// Nil: always open. The hours' zone is also the team's zone for "earlier today".

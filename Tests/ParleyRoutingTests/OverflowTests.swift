@@ -82,6 +82,18 @@ struct OverflowTests {
         #expect(router.queueEntry(of: c(11))?.enteredTeamAt == Fixture.at(60))
     }
 
+    @Test func removingTheLastOnlineAgentMovesTheQueueToo() {
+        var router = Router(
+            teams: [Fixture.team(1, overflow: Fixture.overflow(to: 2)), Fixture.team(2)],
+            agents: [Fixture.agent(1, teams: [1], capacity: 1, active: 1), Fixture.agent(2, teams: [2], capacity: 1, active: 1)],
+            queue: [Fixture.entry(10)]
+        )
+        #expect(router.handle(.agentRemoved(a(1)), now: Fixture.at(60)) == [
+            .overflowed(c(10), from: t(1), to: t(2)), .queueMoved(t(2), fromPosition: 1),
+        ])
+        #expect(router.agent(a(1)) == nil)
+    }
+
     @Test func aConversationWaitingPastTheThresholdMovesOnTheTick() {
         var router = Router(
             teams: [Fixture.team(1, overflow: Fixture.overflow(to: 2, after: 120)), Fixture.team(2)],
