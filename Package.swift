@@ -145,7 +145,7 @@ let package = Package(
         .executableTarget(
             name: "parley-bench",
             dependencies: [
-                "WeChatConnector", "WebChatConnector", "ParleyGateway", "ParleyStore",
+                "WeChatConnector", "WebChatConnector", "ParleyGateway", "ParleyStore", "ParleyRouting",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -157,6 +157,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ParleyCoreTests", dependencies: ["ParleyCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "ParleyRoutingTests", dependencies: ["ParleyRouting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ParleyStoreTests",
             dependencies: ["ParleyStore", "ParleyTesting", .product(name: "GRDB", package: "GRDB.swift")],

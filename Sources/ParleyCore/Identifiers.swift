@@ -24,12 +24,15 @@ public enum IdentityTag {}
 public enum ConversationTag {}
 public enum MessageTag {}
 public enum AgentTag {}
+public enum TeamTag {}
 
 public typealias ContactID = EntityID<ContactTag>
 public typealias IdentityID = EntityID<IdentityTag>
 public typealias ConversationID = EntityID<ConversationTag>
 public typealias MessageID = EntityID<MessageTag>
 public typealias AgentID = EntityID<AgentTag>
+/// A team (skill group) that conversations are queued for and agents belong to.
+public typealias TeamID = EntityID<TeamTag>
 
 /// The id of one configured channel instance, e.g. `ch_4k2x9q...`.
 public struct ChannelID: Hashable, Sendable, Codable, CustomStringConvertible {

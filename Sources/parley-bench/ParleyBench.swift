@@ -4,8 +4,8 @@ import ArgumentParser
 struct ParleyBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parley-bench",
-        abstract: "Benchmarks for parleyd: HTTP load (the default), the deadline scheduler.",
-        subcommands: [BenchCommand.self, TimersCommand.self],
+        abstract: "Benchmarks for parleyd: HTTP load (the default), routing decisions, the deadline scheduler.",
+        subcommands: [BenchCommand.self, RoutingCommand.self, TimersCommand.self],
         defaultSubcommand: BenchCommand.self
     )
 }
