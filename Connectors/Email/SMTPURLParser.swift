@@ -1,3 +1,5 @@
+import ParleyCore
+
 /// Splits an SMTP URL into its parts by hand, so each refusal can name the part at fault and
 /// percent-decoding follows one rule (RFC 3986 §2.1) instead of a URL library's leniency.
 enum SMTPURLParser {
@@ -108,7 +110,7 @@ enum SMTPURLParser {
             if byte == UInt8(ascii: "%") {
                 let first = utf8.index(after: index)
                 guard first < utf8.endIndex, utf8.index(after: first) < utf8.endIndex,
-                    let high = hexValue(utf8[first]), let low = hexValue(utf8[utf8.index(after: first)])
+                    let high = HexDigit.value(utf8[first]), let low = HexDigit.value(utf8[utf8.index(after: first)])
                 else {
                     throw Invalid(part: part, reason: "a % must be followed by two hex digits (write % itself as %25)")
                 }
@@ -127,15 +129,6 @@ enum SMTPURLParser {
             throw Invalid(part: part, reason: "contains a control character")
         }
         return decoded
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }
 

@@ -1,3 +1,5 @@
+import ParleyCore
+
 /// `application/x-www-form-urlencoded`, the body of every Twilio webhook and API call: parsed
 /// into name/value pairs in order with repeated names kept (the signature covers every one),
 /// and encoded for the requests Parley makes.
@@ -70,7 +72,7 @@ enum TwilioForm {
                 output.append(0x20)
                 index += 1
             case UInt8(ascii: "%"):
-                guard index + 2 < bytes.endIndex, let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2])
+                guard index + 2 < bytes.endIndex, let high = HexDigit.value(bytes[index + 1]), let low = HexDigit.value(bytes[index + 2])
                 else { return nil }
                 output.append(high << 4 | low)
                 index += 3
@@ -82,14 +84,5 @@ enum TwilioForm {
         // Invalid UTF-8 would be repaired with U+FFFD; a round trip that changes the bytes says so.
         let text = String(decoding: output, as: UTF8.self)
         return text.utf8.elementsEqual(output) ? text : nil
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }
