@@ -79,25 +79,16 @@ extension MessengerConnector {
     }
 
     private func sendOutcome(_ outcome: GraphClient.PiecesOutcome) -> SendOutcome {
-        switch outcome {
-        case .sent(let id):
-            return .sent(platformMessageID: id, via: .freeText)
-        case .retryLater(let reason, let after):
-            return .retryLater(reason: reason, after: after)
-        case .refused(_, let error, _, 0):
+        if case .refused(_, let error, _, 0) = outcome {
             // Refused before any call: the reply itself cannot be carried.
             return .failed(reason: error?.message ?? "the reply cannot be sent on Messenger")
-        case .refused(let status, let error, let piece, let total):
-            let reason: String
+        }
+        return graph.sendOutcome(outcome) { status, error in
             if Self.isOutsideWindow(error) {
-                reason = configuration.humanAgentTag ? tagClosedReason() : Self.windowClosedReason
-            } else if error?.code == 551 {
-                reason = "this person isn't available on Messenger right now (code 551)"
-            } else {
-                reason = GraphAnswer.reason(status: status, error: error, platform: MessengerConfiguration.platform)
+                return configuration.humanAgentTag ? tagClosedReason() : Self.windowClosedReason
             }
-            let progress = total > 1 ? " (piece \(piece + 1) of \(total)\(piece > 0 ? "; \(piece) had been delivered" : ""))" : ""
-            return .failed(reason: graph.redacted(reason + progress))
+            if error?.code == 551 { return "this person isn't available on Messenger right now (code 551)" }
+            return GraphAnswer.reason(status: status, error: error, platform: MessengerConfiguration.platform)
         }
     }
 }

@@ -37,3 +37,22 @@ extension GraphClient {
         return .sent(platformMessageID: lastID)
     }
 }
+
+extension GraphClient {
+    /// The send outcome of a multi-piece reply: `refusal` words a refused piece for the agent
+    /// (each platform knows its own codes), pieces already delivered are named after it, and
+    /// the access token never appears in a reason.
+    public func sendOutcome(
+        _ outcome: PiecesOutcome, refusal: (_ status: Int, _ error: GraphError?) -> String
+    ) -> SendOutcome {
+        switch outcome {
+        case .sent(let id):
+            return .sent(platformMessageID: id, via: .freeText)
+        case .retryLater(let reason, let after):
+            return .retryLater(reason: reason, after: after)
+        case .refused(let status, let error, let piece, let total):
+            let progress = total > 1 ? " (piece \(piece + 1) of \(total)\(piece > 0 ? "; \(piece) had been delivered" : ""))" : ""
+            return .failed(reason: redacted(refusal(status, error) + progress))
+        }
+    }
+}

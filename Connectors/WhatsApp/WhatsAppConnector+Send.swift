@@ -75,17 +75,10 @@ extension WhatsAppConnector {
     }
 
     private func sendOutcome(_ outcome: GraphClient.PiecesOutcome) -> SendOutcome {
-        switch outcome {
-        case .sent(let id):
-            return .sent(platformMessageID: id, via: .freeText)
-        case .retryLater(let reason, let after):
-            return .retryLater(reason: reason, after: after)
-        case .refused(let status, let error, let piece, let total):
-            let reason = error?.code == Self.windowClosedCode
+        graph.sendOutcome(outcome) { status, error in
+            error?.code == Self.windowClosedCode
                 ? Self.windowClosedReason
                 : GraphAnswer.reason(status: status, error: error, platform: WhatsAppConfiguration.platform)
-            let progress = total > 1 ? " (piece \(piece + 1) of \(total)\(piece > 0 ? "; \(piece) had been delivered" : ""))" : ""
-            return .failed(reason: graph.redacted(reason + progress))
         }
     }
 }
