@@ -64,8 +64,8 @@ public final class DeadlineScheduler: Service {
                 // Awake: any deadline noted from here on signals, so none written while this pass
                 // reads the next due time is slept through.
                 self.plannedWake.withLock { $0 = nil }
-                let pass = await self.firePass()
-                if pass.fired > 0 { continue }
+                let lookedAt = self.clock.now()
+                if await self.fire(dueAt: lookedAt) > 0 { continue }
                 let next = (try? await self.deadlines.nextDeadline()) ?? nil
                 let now = self.clock.now()
                 let wake = next ?? now.addingTimeInterval(self.idleSleep)
@@ -73,7 +73,7 @@ public final class DeadlineScheduler: Service {
                 let seconds: TimeInterval
                 if wake > now {
                     seconds = wake.timeIntervalSince(now)
-                } else if wake > pass.at {
+                } else if wake > lookedAt {
                     // It fell due after the pass looked: fire it now, not a second late.
                     continue
                 } else {
@@ -86,13 +86,13 @@ public final class DeadlineScheduler: Service {
         }
     }
 
-    /// Recomputes every open conversation's timers from its channel's current settings: at start
-    /// (settings may have changed while parleyd was stopped) and after a channel's settings change.
     /// The conversation's unfired timers, for the workbench's countdowns.
     public func deadlines(of conversation: ConversationID) async throws -> [DeadlineKind: Date] {
         try await deadlines.deadlines(of: conversation)
     }
 
+    /// Recomputes every open conversation's timers from its channel's current settings: at start
+    /// (settings may have changed while parleyd was stopped) and after a channel's settings change.
     public func recomputeAll() async {
         do {
             for channel in try await channels.channels() { await recompute(channel.id) }
@@ -114,15 +114,10 @@ public final class DeadlineScheduler: Service {
     /// One pass over what is due; returns how many deadlines fired. Tests drive this directly.
     @discardableResult
     public func fireDue() async -> Int {
-        await firePass().fired
+        await fire(dueAt: clock.now())
     }
 
-    /// One pass, and the time it looked for due deadlines.
-    private func firePass() async -> (fired: Int, at: Date) {
-        let now = clock.now()
-        return (await fire(dueAt: now), now)
-    }
-
+    /// Fires what is due at `now` (the time the pass looks).
     private func fire(dueAt now: Date) async -> Int {
         let fired: FiredDeadlines
         do {
