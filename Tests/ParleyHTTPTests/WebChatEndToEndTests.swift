@@ -102,6 +102,11 @@ struct WebChatEndToEndTests {
             #expect((conversation["replyWindow"] as? [String: Any])?["state"] as? String == "always")
             let timers = try #require(conversation["timers"] as? [String: String])
             #expect(Set(timers.keys) == ["escalatesAt"])
+            let dates = ISO8601DateFormatter()
+            dates.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            let wrote = try #require((conversation["lastCustomerMessageAt"] as? String).flatMap(dates.date(from:)))
+            let escalates = try #require(timers["escalatesAt"].flatMap(dates.date(from:)))
+            #expect(abs(escalates.timeIntervalSince(wrote) - 600) < 0.001, "web chat's default agentReplyTimeout is 10 minutes")
             #expect((created["message"] as? [String: Any])?["content"] as? [String: String] == ["type": "text", "text": "Hello, I need help"])
 
             let claim = try await client.json("/api/v1/conversations/\(conversationID)/assign", method: .post, token: agentToken, body: #"{"agentId":"me"}"#)
