@@ -8,22 +8,54 @@ import ParleyCore
 /// read. Messages from visitors arrive as `POST /hooks/{channelId}` (HTTP fallback) or over the
 /// visitor WebSocket, both decoded here; replies are held in the store and pushed to the
 /// visitor's sockets by the gateway, so `send` has no platform to call.
+///
+/// Settings: `offlineFallbackAfter` (default `2m`; `0s` turns the push-back off) — how long a
+/// reply waits for an away visitor before Web Push / email / a linked channel carries it;
+/// `reopenURL` — the business's page embedding the widget, where the email's link takes the
+/// visitor (default: parleyd's own `/chat/{channelId}` page).
 public struct WebChatConnector: VisitorChannelConnector {
     public enum ConfigurationError: Error, CustomStringConvertible {
         case missingVisitorSecret
-        public var description: String { "web-chat channel credential 'visitorSecret' is missing" }
+        case invalidSetting(name: String, value: String, expected: String)
+        public var description: String {
+            switch self {
+            case .missingVisitorSecret: "web-chat channel credential 'visitorSecret' is missing"
+            case .invalidSetting(let name, let value, let expected): "web-chat setting '\(name)' is '\(value)'; expected \(expected)"
+            }
+        }
     }
 
     public let channel: Channel
     private let secret: [UInt8]
+    public let offlineFallbackAfter: TimeInterval
+    public let reopenURL: String?
     static let maximumTextLength = 10_000
     private static let decoder = JSONDecoder()
     static let maximumClientIDLength = 128
+    public static let defaultOfflineFallbackAfter: TimeInterval = 120
 
     public init(channel: Channel, credentials: [String: String]) throws(ConfigurationError) {
         guard let secret = credentials["visitorSecret"], !secret.isEmpty else { throw .missingVisitorSecret }
         self.channel = channel
         self.secret = Array(secret.utf8)
+        if let text = channel.settings["offlineFallbackAfter"] {
+            guard let after = try? DurationText.parse(text) else {
+                throw .invalidSetting(name: "offlineFallbackAfter", value: text, expected: "a duration such as 90s, 2m or 1h (0s turns it off)")
+            }
+            offlineFallbackAfter = after
+        } else {
+            offlineFallbackAfter = Self.defaultOfflineFallbackAfter
+        }
+        let page = channel.settings["reopenURL"]?.trimmingCharacters(in: .whitespaces) ?? ""
+        if page.isEmpty {
+            reopenURL = nil
+        } else {
+            // The link lands in an email: only a web page the visitor's browser can open belongs there.
+            guard let url = URL(string: page), ["https", "http"].contains(url.scheme?.lowercased()), url.host != nil, url.fragment == nil else {
+                throw .invalidSetting(name: "reopenURL", value: page, expected: "an http(s) URL of the page embedding the widget, without a #fragment")
+            }
+            reopenURL = page
+        }
     }
 
     public func verify(_ request: WebhookRequest) throws(ConnectorError) -> WebhookResponse {
@@ -81,7 +113,11 @@ public struct WebChatConnector: VisitorChannelConnector {
 
     public func issueVisitorToken() -> (visitorID: String, token: String) {
         let visitorID = "v_" + (0..<16).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max)) }.joined()
-        return (visitorID, "v1.\(visitorID).\(signature(for: visitorID))")
+        return (visitorID, token(forVisitor: visitorID))
+    }
+
+    public func token(forVisitor visitorID: String) -> String {
+        "v1.\(visitorID).\(signature(for: visitorID))"
     }
 
     public func visitorID(fromToken token: String) -> String? {

@@ -96,4 +96,12 @@ public protocol VisitorChannelConnector: ChannelConnector {
     func issueVisitorToken() -> (visitorID: String, token: String)
     /// The visitor id a token proves, or `nil` when the token is forged or malformed.
     func visitorID(fromToken token: String) -> String?
+    /// The token of a visitor this channel issued, for a link that brings them back to the chat.
+    func token(forVisitor visitorID: String) -> String
+    /// How long a reply waits for a visitor who is away before it is pushed back to them by
+    /// another route (`offlineFallbackAfter`); zero turns the push-back off.
+    var offlineFallbackAfter: TimeInterval { get }
+    /// The page that reopens the chat (`reopenURL`, the business's own page embedding the widget);
+    /// `nil` means parleyd's own chat page for the channel.
+    var reopenURL: String? { get }
 }

@@ -5,7 +5,7 @@ extension ChannelKind {
     public var settingKeys: Set<String> {
         let connector: [String]
         switch self {
-        case .webchat: connector = []
+        case .webchat: connector = ["offlineFallbackAfter", "reopenURL"]
         case .wechat: connector = ["mode", "apiBaseURL", "greeting", "templateId", "templateField"]
         case .telegram: connector = ["mode", "apiBaseURL"]
         case .whatsapp: connector = ["apiBaseURL", "graphVersion", "mediaDomains", "templateName", "templateLanguage"]

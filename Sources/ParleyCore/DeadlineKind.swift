@@ -7,4 +7,12 @@ public enum DeadlineKind: String, Sendable, Codable, CaseIterable {
     case idleClose = "idle-close"
     /// The customer has waited this long for a person's answer: escalate, never close.
     case agentReply = "agent-reply"
+    /// A web visitor left before a reply reached them and has not come back: push it back to
+    /// them by another route (Web Push, email, a linked channel).
+    case offlineFallback = "offline-fallback"
+
+    /// The timers that follow from the conversation's state alone (`ConversationTimers`), and so
+    /// are recomputed from it. The offline fallback follows from a reply being held instead: it is
+    /// armed when the reply is stored as held, and not touched by a recompute.
+    public static let conversationTimers: [DeadlineKind] = [.nudge, .idleClose, .agentReply]
 }

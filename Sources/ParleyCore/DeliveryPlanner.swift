@@ -45,7 +45,12 @@ public enum DeliveryPlanner {
         } else {
             plan.unavailable.append(UnavailableRoute(route: .webPush, channelID: home.channelID, reason: "the visitor has not allowed notifications"))
         }
-        if let email = visitor.email {
+        if let email = visitor.email, !visitor.mailConfigured {
+            plan.unavailable.append(UnavailableRoute(
+                route: .email, channelID: home.channelID,
+                reason: "the visitor left the address \(email), but this server has no SMTP server to send from (PARLEY_SMTP_URL)"
+            ))
+        } else if let email = visitor.email {
             add(.email, "the visitor left the address \(email)")
         } else {
             plan.unavailable.append(UnavailableRoute(route: .email, channelID: home.channelID, reason: "the visitor left no email address"))

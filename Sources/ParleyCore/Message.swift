@@ -15,13 +15,17 @@ public struct Message: Sendable, Equatable, Codable {
     public var createdAt: Date
     /// For a sent outbound message: the route it took (free text, template, email...).
     public var route: DeliveryRoute?
+    /// What became of pushing a held web-chat reply back to an away visitor: where it went
+    /// ("email to ana@example.com"), or why no route was left.
+    public var routeNote: String?
 
     public init(
         id: MessageID, conversationID: ConversationID, channelID: ChannelID, direction: MessageDirection,
         sender: MessageSender, content: MessageContent, platformMessageID: String?, status: DeliveryStatus,
-        createdAt: Date, route: DeliveryRoute? = nil
+        createdAt: Date, route: DeliveryRoute? = nil, routeNote: String? = nil
     ) {
         self.route = route
+        self.routeNote = routeNote
         self.id = id
         self.conversationID = conversationID
         self.channelID = channelID

@@ -42,11 +42,14 @@ public struct VisitorReach: Sendable, Equatable {
     public var pushSubscriptions: Int
     /// The address they gave in the pre-chat or leave-message form.
     public var email: String?
+    /// The server can send email (an SMTP server is configured).
+    public var mailConfigured: Bool
 
-    public init(connected: Bool, pushSubscriptions: Int = 0, email: String? = nil) {
+    public init(connected: Bool, pushSubscriptions: Int = 0, email: String? = nil, mailConfigured: Bool = true) {
         self.connected = connected
         self.pushSubscriptions = pushSubscriptions
         self.email = email
+        self.mailConfigured = mailConfigured
     }
 
     public static let unknown = VisitorReach(connected: false)

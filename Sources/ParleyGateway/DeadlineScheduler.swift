@@ -6,7 +6,7 @@ import ParleyStore
 import ServiceLifecycle
 import Synchronization
 
-/// Fires conversation timers (nudge, idle close, agent-reply escalation) from the `deadlines`
+/// Fires conversation timers (nudge, idle close, agent-reply escalation, offline fallback) from the `deadlines`
 /// table. It sleeps until the earliest due row and is woken early when an event writes an
 /// earlier one, so it costs nothing while nothing is due; the store marks and acts in one
 /// transaction, so each deadline fires once whatever restarts in between.
@@ -16,6 +16,7 @@ public final class DeadlineScheduler: Service {
     private let registry: ConnectorRegistry
     private let bus: EventBus
     private let dispatcher: Dispatcher
+    private let pushBacks: PushBackDispatcher
     private let clock: any WallClock
     private let logger: Logger
     private let factory: any MetricsFactory
@@ -31,8 +32,10 @@ public final class DeadlineScheduler: Service {
 
     init(
         deadlines: any DeadlineRepository, channels: any ChannelRepository, registry: ConnectorRegistry, bus: EventBus,
-        dispatcher: Dispatcher, clock: any WallClock, factory: any MetricsFactory, logger: Logger, stuckRetry: TimeInterval = 1
+        dispatcher: Dispatcher, pushBacks: PushBackDispatcher, clock: any WallClock, factory: any MetricsFactory, logger: Logger,
+        stuckRetry: TimeInterval = 1
     ) {
+        self.pushBacks = pushBacks
         self.stuckRetry = stuckRetry
         self.deadlines = deadlines
         self.channels = channels
@@ -144,6 +147,7 @@ public final class DeadlineScheduler: Service {
         }
         bus.publish(fired.events)
         if fired.queuedSends { dispatcher.wake() }
+        if fired.queuedPushBacks { pushBacks.wake() }
         return fired.count
     }
 }

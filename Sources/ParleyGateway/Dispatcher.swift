@@ -3,6 +3,7 @@ import Logging
 import ParleyCore
 import ParleyStore
 import ServiceLifecycle
+import Synchronization
 
 /// Drains the outbox through the connectors: every accepted reply is sent, retried with
 /// backoff while the platform is failing, or dead-lettered with the reason the agent sees.
@@ -20,6 +21,9 @@ public final class Dispatcher: Service {
     private let logger: Logger
     private let wakeSignal = WakeSignal()
     private let limiter = SendRateLimiter()
+    /// Tells the deadline scheduler about an offline fallback this dispatcher armed. Set once at
+    /// assembly: the scheduler is built after the dispatcher, which it wakes in turn.
+    private let deadlineWritten = Mutex<(@Sendable (Date) -> Void)?>(nil)
     private let batchSize: Int
     /// How long a claimed row stays ours before another pass may take it again (a crashed send).
     private let lease: TimeInterval = 120
@@ -39,6 +43,11 @@ public final class Dispatcher: Service {
         self.metrics = metrics
         self.logger = logger
         self.batchSize = batchSize
+    }
+
+    /// Where an armed offline-fallback deadline is announced (the scheduler's `note`).
+    public func onDeadlineWritten(_ note: @escaping @Sendable (Date) -> Void) {
+        deadlineWritten.withLock { $0 = note }
     }
 
     /// Tells a sleeping dispatcher that a new row is waiting.
@@ -105,10 +114,15 @@ public final class Dispatcher: Service {
                 return
             }
             outcome = await connector.send(item.delivery, transport: transport)
-            if connector is any VisitorChannelConnector, case .sent(let id, _) = outcome {
-                // A web visitor reads it now or when they come back.
-                let live = await visitors.isConnected(channel: item.channelID, visitor: item.delivery.recipient)
-                await record(.sent(platformMessageID: id, via: live ? .liveSocket : .heldForReturn), for: item)
+            if let visitorChannel = connector as? any VisitorChannelConnector, case .sent(let id, _) = outcome {
+                // A web visitor reads it now, or when they come back; if they stay away, the
+                // offline fallback pushes it to them by another route.
+                if await visitors.isConnected(channel: item.channelID, visitor: item.delivery.recipient) {
+                    await record(.sent(platformMessageID: id, via: .liveSocket), for: item)
+                } else {
+                    let after = visitorChannel.offlineFallbackAfter
+                    await record(.sent(platformMessageID: id, via: .heldForReturn), for: item, pushBackAt: after > 0 ? clock.now().addingTimeInterval(after) : nil)
+                }
                 return
             }
         } catch GatewayError.channelNotFound {
@@ -129,15 +143,16 @@ public final class Dispatcher: Service {
         }
     }
 
-    private func record(_ outcome: SendOutcome, for item: OutboxItem) async {
+    private func record(_ outcome: SendOutcome, for item: OutboxItem, pushBackAt: Date? = nil) async {
         let now = clock.now()
         let metadata: Logger.Metadata = ["message": "\(item.delivery.messageID)", "channel": "\(item.channelID)"]
         do {
             switch outcome {
             case .sent(let platformMessageID, let route):
-                let message = try await outbox.markSent(item, platformMessageID: platformMessageID, via: route, at: now)
+                let message = try await outbox.markSent(item, platformMessageID: platformMessageID, via: route, at: now, pushBackAt: pushBackAt)
                 metrics.outboundSent.increment()
                 bus.publish([.messageUpdated(message)])
+                if let pushBackAt { deadlineWritten.withLock { $0 }?(pushBackAt) }
             case .retryLater(let reason, let retryAfter):
                 let attemptsMade = item.attempts + 1
                 if let delay = retry.delay(afterAttempts: attemptsMade, retryAfter: retryAfter) {

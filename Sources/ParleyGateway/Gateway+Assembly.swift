@@ -18,7 +18,8 @@ extension Gateway {
         retry: RetryPolicy = RetryPolicy(),
         passwords: PasswordHasher = PasswordHasher(),
         kindSettings: [ChannelKind: [String: String]] = [:],
-        webPush: (any WebPushSending)? = nil
+        webPush: (any WebPushSending)? = nil,
+        mail: PushBackMail? = nil
     ) -> Gateway {
         let metrics = GatewayMetrics(factory: metricsFactory)
         let bus = EventBus()
@@ -32,14 +33,25 @@ extension Gateway {
         let mediaFetcher = MediaFetcher(
             jobs: store, registry: registry, transport: transport, bus: bus, clock: clock, retry: retry, logger: logger
         )
+        let planning = DeliveryPlanning(
+            registry: registry, reach: store, pushSubscriptions: store, visitors: visitors, webPushConfigured: webPush != nil,
+            mailConfigured: mail != nil, clock: clock
+        )
+        let pushBacks = PushBackDispatcher(
+            pushBacks: store, conversations: store, agents: store, reach: store, pushSubscriptions: store, planning: planning,
+            registry: registry, webPush: webPush, mail: mail, transport: transport, bus: bus, clock: clock, retry: retry,
+            factory: metricsFactory, logger: logger, publicBaseURL: publicBaseURL
+        )
         let scheduler = DeadlineScheduler(
-            deadlines: store, channels: store, registry: registry, bus: bus, dispatcher: dispatcher, clock: clock,
+            deadlines: store, channels: store, registry: registry, bus: bus, dispatcher: dispatcher, pushBacks: pushBacks, clock: clock,
             factory: metricsFactory, logger: logger
         )
+        dispatcher.onDeadlineWritten { scheduler.note($0) }
         return Gateway(
             conversations: store, agents: store, channels: store, registry: registry, pipeline: pipeline, bus: bus,
-            dispatcher: dispatcher, mediaFetcher: mediaFetcher, scheduler: scheduler, media: store, reach: store, pushSubscriptions: store, webPush: webPush, visitors: visitors, clock: clock, metrics: metrics, logger: logger, publicBaseURL: publicBaseURL,
-            vault: vault, passwords: passwords
+            dispatcher: dispatcher, mediaFetcher: mediaFetcher, scheduler: scheduler, pushBackDispatcher: pushBacks, media: store,
+            reach: store, pushSubscriptions: store, webPush: webPush, mail: mail, visitors: visitors, clock: clock, metrics: metrics,
+            logger: logger, publicBaseURL: publicBaseURL, vault: vault, passwords: passwords
         )
     }
 

@@ -23,6 +23,27 @@ extension Gateway {
         return visitorID
     }
 
+    /// The visitor left an email address (pre-chat or leave-message form): replies that find
+    /// them gone can be mailed there. The address must be one mail can be sent to.
+    public func saveVisitorEmail(channelID: ChannelID, token: String, email: String, name: String?) async throws(GatewayError) {
+        let visitorID = try await visitorID(channelID: channelID, token: token)
+        let address = email.trimmingCharacters(in: .whitespaces)
+        guard address.utf8.count <= 254, let parsed = MailAddress(address) else {
+            throw GatewayError.invalid(field: "email", reason: "'\(email)' is not an email address such as ana@example.com")
+        }
+        let trimmedName = name?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let trimmedName, trimmedName.count > 200 || trimmedName.contains(where: \.isNewline) {
+            throw GatewayError.invalid(field: "name", reason: "must be one line of at most 200 characters")
+        }
+        do {
+            try await reach.saveVisitorEmail(
+                parsed.address, name: trimmedName.flatMap { $0.isEmpty ? nil : $0 }, channel: channelID, visitor: visitorID, at: clock.now()
+            )
+        } catch {
+            throw GatewayError.unavailable("the address was not stored: \(error)")
+        }
+    }
+
     /// The visitor's thread after a cursor, across all their conversations, in order.
     public func visitorMessages(channelID: ChannelID, visitorID: String, after: MessageID?, limit: Int = 500) async throws(GatewayError) -> [Message] {
         do {

@@ -29,10 +29,4 @@ extension Gateway {
             throw GatewayError.unavailable("the subscription was not stored: \(error)")
         }
     }
-
-    /// The browsers where the visitor allowed notifications.
-    func pushSubscriptionCount(channelID: ChannelID, visitorID: String) async -> Int {
-        guard webPush != nil else { return 0 }
-        return (try? await pushSubscriptions.pushSubscriptions(channel: channelID, visitor: visitorID).count) ?? 0
-    }
 }

@@ -16,11 +16,14 @@ public struct Gateway: Sendable {
     public let dispatcher: Dispatcher
     public let mediaFetcher: MediaFetcher
     public let scheduler: DeadlineScheduler
+    public let pushBackDispatcher: PushBackDispatcher
     let media: any MediaDownloadRepository
     let reach: any ReachRepository
     let pushSubscriptions: any PushSubscriptionRepository
     /// Web Push to visitors who allowed notifications; `nil` when the server has no VAPID key.
     public let webPush: (any WebPushSending)?
+    /// Email to web visitors who left an address; `nil` when no SMTP server is configured.
+    let mail: PushBackMail?
     /// The web visitors with a widget open on this node.
     public let visitors: VisitorPresence
     public let clock: any WallClock
@@ -35,8 +38,8 @@ public struct Gateway: Sendable {
     public init(
         conversations: any ConversationRepository, agents: any AgentRepository, channels: any ChannelRepository,
         registry: ConnectorRegistry, pipeline: IngestPipeline, bus: EventBus, dispatcher: Dispatcher,
-        mediaFetcher: MediaFetcher, scheduler: DeadlineScheduler, media: any MediaDownloadRepository, reach: any ReachRepository,
-        pushSubscriptions: any PushSubscriptionRepository, webPush: (any WebPushSending)?,
+        mediaFetcher: MediaFetcher, scheduler: DeadlineScheduler, pushBackDispatcher: PushBackDispatcher, media: any MediaDownloadRepository,
+        reach: any ReachRepository, pushSubscriptions: any PushSubscriptionRepository, webPush: (any WebPushSending)?, mail: PushBackMail?,
         visitors: VisitorPresence = VisitorPresence(), clock: any WallClock, metrics: GatewayMetrics, logger: Logger, publicBaseURL: String,
         vault: CredentialVault, passwords: PasswordHasher = PasswordHasher()
     ) {
@@ -49,10 +52,12 @@ public struct Gateway: Sendable {
         self.dispatcher = dispatcher
         self.mediaFetcher = mediaFetcher
         self.scheduler = scheduler
+        self.pushBackDispatcher = pushBackDispatcher
         self.media = media
         self.reach = reach
         self.pushSubscriptions = pushSubscriptions
         self.webPush = webPush
+        self.mail = mail
         self.visitors = visitors
         self.clock = clock
         self.metrics = metrics
@@ -60,6 +65,13 @@ public struct Gateway: Sendable {
         self.publicBaseURL = publicBaseURL
         self.passwords = passwords
         self.vault = vault
+    }
+
+    var planning: DeliveryPlanning {
+        DeliveryPlanning(
+            registry: registry, reach: reach, pushSubscriptions: pushSubscriptions, visitors: visitors,
+            webPushConfigured: webPush != nil, mailConfigured: mail != nil, clock: clock
+        )
     }
 
     // MARK: - Platform webhooks

@@ -143,6 +143,9 @@ struct MessageView: Encodable {
     var status: DeliveryStatus
     /// The route a sent reply took: freeText, template, messageTag, push, liveSocket, heldForReturn, webPush, email.
     var route: String?
+    /// Where a held web-chat reply was pushed back to the away visitor ("email to ana@example.com"),
+    /// or why no route was left.
+    var routeNote: String?
     var createdAt: Date
 
     init(_ message: Message) {
@@ -155,6 +158,7 @@ struct MessageView: Encodable {
         platformMessageId = message.platformMessageID
         status = message.status
         route = message.route?.rawValue
+        routeNote = message.routeNote
         createdAt = message.createdAt
     }
 }

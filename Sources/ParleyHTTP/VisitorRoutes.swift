@@ -15,6 +15,11 @@ struct VisitorRoutes {
         var visitorId: String
     }
 
+    private struct ContactBody: Decodable {
+        var email: String
+        var name: String?
+    }
+
     private struct PushKeyAnswer: Encodable {
         /// The VAPID public key, base64url: the widget's `applicationServerKey`.
         var publicKey: String
@@ -30,6 +35,13 @@ struct VisitorRoutes {
             let body = try await request.body.collect(upTo: HTTPLimits.maximumBody)
             try await gateway.subscribeToPush(channelID: channelID, token: token, subscription: Array(buffer: body))
             return Response(status: .created)
+        }
+        router.post("/widget/{channelId}/contact") { request, context in
+            let channelID = ChannelID(try context.parameters.require("channelId"))
+            let token = try AgentAuthenticator.token(in: request, allowQuery: false)
+            let body = try JSONCoding.decode(ContactBody.self, from: try await request.body.collect(upTo: HTTPLimits.maximumBody))
+            try await gateway.saveVisitorEmail(channelID: channelID, token: token, email: body.email, name: body.name)
+            return Response(status: .noContent)
         }
         router.post("/widget/{channelId}/session") { request, context in
             let channelID = ChannelID(try context.parameters.require("channelId"))

@@ -80,6 +80,33 @@ public enum ParleyMigrations {
                 CREATE INDEX push_subscriptions_by_visitor ON push_subscriptions(channel_id, visitor_id);
                 """)
         }
+        // Offline push-back (web visitors who left before a reply reached them): the address a
+        // visitor left, the note beside a message's route, and the push-back outbox — one row
+        // per route tried for a run of held replies, each with its own retries and final state.
+        migrator.registerMigration("0010_offline_push_back") { db in
+            try db.execute(sql: """
+                ALTER TABLE contacts ADD COLUMN email TEXT;
+                ALTER TABLE messages ADD COLUMN route_note TEXT;
+                CREATE TABLE push_backs (
+                    id INTEGER PRIMARY KEY,
+                    conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+                    first_message_id INTEGER NOT NULL REFERENCES messages(id),
+                    last_message_id INTEGER NOT NULL REFERENCES messages(id),
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'done', 'failed', 'returned')),
+                    route TEXT,
+                    route_channel_id TEXT,
+                    ruled_out TEXT NOT NULL DEFAULT '[]',
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at REAL NOT NULL,
+                    lease_until REAL,
+                    last_error TEXT,
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL
+                );
+                CREATE INDEX push_backs_due ON push_backs(state, next_attempt_at);
+                CREATE INDEX push_backs_by_conversation ON push_backs(conversation_id, last_message_id);
+                """)
+        }
         return migrator
     }
 

@@ -65,8 +65,10 @@ public protocol OutboxRepository: Sendable {
     func claimDue(now: Date, limit: Int, lease: TimeInterval) async throws -> [OutboxItem]
     /// Puts rows a previous process had claimed back in line (single-node start-up).
     func releaseClaims() async throws
-    /// Records the send and the route it took.
-    func markSent(_ item: OutboxItem, platformMessageID: String?, via route: DeliveryRoute, at time: Date) async throws -> Message
+    /// Records the send and the route it took. A reply held for an away web visitor
+    /// (`.heldForReturn`) arms the conversation's offline-fallback deadline at `pushBackAt` in
+    /// the same transaction, unless an earlier one is already waiting.
+    func markSent(_ item: OutboxItem, platformMessageID: String?, via route: DeliveryRoute, at time: Date, pushBackAt: Date?) async throws -> Message
     func scheduleRetry(_ item: OutboxItem, at next: Date, error: String, now: Date) async throws
     /// Puts a claimed row back until `next` without counting an attempt (rate limiting).
     func postpone(_ item: OutboxItem, until next: Date, now: Date) async throws
@@ -166,6 +168,8 @@ public struct FiredDeadlines: Sendable {
     public var count = 0
     public var events: [DomainEvent] = []
     public var queuedSends = false
+    /// An offline fallback found held replies and queued a push-back for them.
+    public var queuedPushBacks = false
     public var escalated: [ConversationID] = []
 
     public init() {}
@@ -245,6 +249,12 @@ public protocol PushSubscriptionRepository: Sendable {
 public protocol ReachRepository: Sendable {
     /// Every identity of the contact, with the customer's clock on it.
     func identityActivity(ofContact contact: ContactID) async throws -> [IdentityActivity]
+    /// The address the contact left (pre-chat or leave-message form), if any.
+    func email(ofContact contact: ContactID) async throws -> String?
+    /// Keeps the address (and name, when given) a web visitor left, creating their contact if
+    /// they have not written yet. Returns the contact.
+    @discardableResult
+    func saveVisitorEmail(_ email: String, name: String?, channel: ChannelID, visitor: String, at time: Date) async throws -> ContactID
 }
 
 /// One identity of a contact and the customer's latest activity on it.

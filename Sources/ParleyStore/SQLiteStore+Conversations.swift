@@ -259,9 +259,10 @@ extension SQLiteStore: ConversationRepository {
 
     static func saveStatus(_ db: Database, _ message: Message) throws {
         try db.cachedStatement(sql: """
-            UPDATE messages SET status = ?, failure_reason = ?, platform_message_id = ?, route = ? WHERE id = ?
+            UPDATE messages SET status = ?, failure_reason = ?, platform_message_id = ?, route = ?, route_note = ? WHERE id = ?
             """).execute(arguments: [
-                message.status.name, message.status.failureReason, message.platformMessageID, message.route?.rawValue, message.id.rawValue,
+                message.status.name, message.status.failureReason, message.platformMessageID, message.route?.rawValue,
+                message.routeNote, message.id.rawValue,
             ])
     }
 }

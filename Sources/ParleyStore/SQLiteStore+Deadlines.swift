@@ -61,6 +61,8 @@ extension SQLiteStore: DeadlineRepository {
                     guard let transition = try? Self.transition(db, &conversation, .escalate, by: .system, at: now) else { continue }
                     fired.events.append(.conversationUpdated(conversation, transition))
                     fired.escalated.append(conversation.id)
+                case .offlineFallback:
+                    if try Self.queuePushBack(db, conversation.id, at: now) { fired.queuedPushBacks = true }
                 }
                 try Self.syncDeadlines(db, conversation, policy.timers)
             }
@@ -115,7 +117,7 @@ extension SQLiteStore: DeadlineRepository {
     static func syncDeadlines(_ db: Database, _ conversation: Conversation, _ settings: TimerSettings) throws -> Date? {
         let due = ConversationTimers.deadlines(for: conversation, settings: settings)
         var earliest: Date?
-        for kind in DeadlineKind.allCases {
+        for kind in DeadlineKind.conversationTimers {
             if let at = due[kind] {
                 try db.cachedStatement(sql: """
                     INSERT INTO deadlines (conversation_id, kind, due_at) VALUES (?, ?, ?)

@@ -55,8 +55,11 @@ extension SQLiteStore: OutboxRepository {
         }
     }
 
-    public func markSent(_ item: OutboxItem, platformMessageID: String?, via route: DeliveryRoute, at time: Date) async throws -> Message {
-        try await finish(item, outboxState: "done", error: nil, at: time, delivered: true) { message in
+    public func markSent(
+        _ item: OutboxItem, platformMessageID: String?, via route: DeliveryRoute, at time: Date, pushBackAt: Date?
+    ) async throws -> Message {
+        let armsPushBack = route == .heldForReturn ? pushBackAt : nil
+        return try await finish(item, outboxState: "done", error: nil, at: time, delivered: true, pushBackAt: armsPushBack) { message in
             message.platformMessageID = platformMessageID
             message.route = route
             if message.status.canAdvance(to: .sent) { message.status = .sent }
@@ -106,7 +109,7 @@ extension SQLiteStore: OutboxRepository {
 
     /// Ends an outbox row and updates its message in the same transaction.
     private func finish(
-        _ item: OutboxItem, outboxState: String, error: String?, at time: Date, delivered: Bool = false,
+        _ item: OutboxItem, outboxState: String, error: String?, at time: Date, delivered: Bool = false, pushBackAt: Date? = nil,
         update: @Sendable @escaping (inout Message) -> Void
     ) async throws -> Message {
         try await pool.write { db in
@@ -127,6 +130,14 @@ extension SQLiteStore: OutboxRepository {
                     sql: "UPDATE conversations SET replies_since_customer = replies_since_customer + 1 WHERE id = ?",
                     arguments: [message.conversationID.rawValue]
                 )
+            }
+            if let pushBackAt {
+                // The first held reply starts the clock; later ones ride on the waiting deadline.
+                try db.cachedStatement(sql: """
+                    INSERT INTO deadlines (conversation_id, kind, due_at) VALUES (?, ?, ?)
+                    ON CONFLICT (conversation_id, kind) DO UPDATE SET due_at = excluded.due_at, fired_at = NULL
+                    WHERE fired_at IS NOT NULL
+                    """).execute(arguments: [message.conversationID.rawValue, DeadlineKind.offlineFallback.rawValue, pushBackAt.timeIntervalSince1970])
             }
             return message
         }

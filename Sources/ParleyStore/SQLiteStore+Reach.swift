@@ -28,4 +28,34 @@ extension SQLiteStore: ReachRepository {
             }
         }
     }
+
+    public func email(ofContact contact: ContactID) async throws -> String? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT email FROM contacts WHERE id = ?", arguments: [contact.rawValue])
+        }
+    }
+
+    public func saveVisitorEmail(_ email: String, name: String?, channel: ChannelID, visitor: String, at time: Date) async throws -> ContactID {
+        try await pool.write { db in
+            let contact: ContactID
+            if let known = try Int64.fetchOne(
+                db, sql: "SELECT contact_id FROM identities WHERE channel_id = ? AND external_id = ?", arguments: [channel.rawValue, visitor]
+            ) {
+                contact = ContactID(known)
+            } else {
+                // Left before writing (the leave-message form can come first): the contact starts
+                // here, and the visitor's first message finds this identity.
+                try db.execute(sql: "INSERT INTO contacts (name, created_at) VALUES (?, ?)", arguments: [name, time.timeIntervalSince1970])
+                contact = ContactID(db.lastInsertedRowID)
+                try db.execute(
+                    sql: "INSERT INTO identities (contact_id, channel_id, external_id) VALUES (?, ?, ?)",
+                    arguments: [contact.rawValue, channel.rawValue, visitor]
+                )
+            }
+            try db.execute(
+                sql: "UPDATE contacts SET email = ?, name = COALESCE(?, name) WHERE id = ?", arguments: [email, name, contact.rawValue]
+            )
+            return contact
+        }
+    }
 }

@@ -57,7 +57,7 @@ enum Columns {
     static func messageFields(of alias: String?) -> String {
         let names = [
             "id", "conversation_id", "channel_id", "direction", "sender_kind", "sender_id", "content",
-            "platform_message_id", "status", "failure_reason", "created_at", "route",
+            "platform_message_id", "status", "failure_reason", "created_at", "route", "route_note",
         ]
         return names.map { name in alias.map { "\($0).\(name)" } ?? name }.joined(separator: ", ")
     }
@@ -76,7 +76,8 @@ enum Columns {
             platformMessageID: row[7],
             status: DeliveryStatus(name: statusName, failureReason: row[9]) ?? .received,
             createdAt: Date(timeIntervalSince1970: row[10]),
-            route: (row[11] as String?).flatMap(DeliveryRoute.init(rawValue:))
+            route: (row[11] as String?).flatMap(DeliveryRoute.init(rawValue:)),
+            routeNote: row[12]
         )
     }
 

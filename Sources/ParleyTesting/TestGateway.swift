@@ -23,7 +23,9 @@ public struct TestGateway: Sendable {
         transport: any HTTPTransport = ScriptedTransport([]),
         retry: RetryPolicy = RetryPolicy(initialDelay: 1, maximumDelay: 60, maximumAttempts: 5, jitter: 0),
         clock: SettableClock = SettableClock(),
-        connectors extra: [ChannelKind: ConnectorBuilder] = [:]
+        connectors extra: [ChannelKind: ConnectorBuilder] = [:],
+        webPush: (any WebPushSending)? = nil,
+        mail: PushBackMail? = nil
     ) throws {
         let (pool, directory) = try ParleyDatabase.temporary()
         store = SQLiteStore(pool: pool)
@@ -43,7 +45,8 @@ public struct TestGateway: Sendable {
         gateway = Gateway.assemble(
             store: store, vault: vault, connectors: connectors.merging(extra) { $1 },
             transport: transport, metricsFactory: PrometheusMetricsFactory(registry: registry), logger: logger,
-            publicBaseURL: "https://parley.example", clock: clock, retry: retry, passwords: PasswordHasher(rounds: 1_000)
+            publicBaseURL: "https://parley.example", clock: clock, retry: retry, passwords: PasswordHasher(rounds: 1_000),
+            webPush: webPush, mail: mail
         )
     }
 

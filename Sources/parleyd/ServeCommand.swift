@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import EmailConnector
 import Foundation
 import Logging
 import ParleyCore
@@ -36,7 +37,8 @@ struct ServeCommand: AsyncParsableCommand {
             transport: transport,
             metricsFactory: PrometheusMetricsFactory(registry: registry), logger: logger,
             publicBaseURL: settings.publicURL, kindSettings: settings.kindSettings,
-            webPush: try await WebPushSetup.sender(store: runtime.store, vault: runtime.vault, settings: settings)
+            webPush: try await WebPushSetup.sender(store: runtime.store, vault: runtime.vault, settings: settings),
+            mail: try settings.smtpConfiguration().map { PushBackMail(mailer: CurlSMTPMailer(configuration: $0), from: $0.from) }
         )
         let webChat = outcome.webChatChannel
         let app = try buildApplication(

@@ -107,6 +107,11 @@ struct DeliveryPlannerTests {
         let bare = plan(web, visitor: VisitorReach(connected: false))
         #expect(bare.routes.map(\.route) == [.heldForReturn])
         #expect(bare.unavailable.map(\.reason) == ["the visitor has not allowed notifications", "the visitor left no email address"])
+
+        let noSMTP = plan(web, visitor: VisitorReach(connected: false, email: "ana@example.com", mailConfigured: false))
+        #expect(noSMTP.routes.map(\.route) == [.heldForReturn])
+        #expect(noSMTP.unavailable.last?.reason
+            == "the visitor left the address ana@example.com, but this server has no SMTP server to send from (PARLEY_SMTP_URL)")
     }
 
     @Test func linkedChannelsComeMostRecentlyUsedFirstAndSkipTheirOwnDeadEnds() {

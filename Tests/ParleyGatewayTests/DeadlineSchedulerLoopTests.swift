@@ -49,7 +49,7 @@ struct DeadlineSchedulerLoopTests {
         logger.logLevel = .critical
         let scheduler = DeadlineScheduler(
             deadlines: harness.store, channels: harness.store, registry: harness.gateway.registry, bus: harness.gateway.bus,
-            dispatcher: harness.gateway.dispatcher, clock: SteppingClock(start: closeAt.addingTimeInterval(-2.5), step: 1),
+            dispatcher: harness.gateway.dispatcher, pushBacks: harness.gateway.pushBackDispatcher, clock: SteppingClock(start: closeAt.addingTimeInterval(-2.5), step: 1),
             factory: NOOPMetricsHandler.instance, logger: logger, stuckRetry: 3600
         )
         let events = harness.gateway.bus.subscribe()

@@ -29,7 +29,7 @@ struct OutboxOrderTests {
         #expect(Set(claimed.map(\.delivery.messageID)) == [a1.id, b1.id])
         // While a1 is in flight, a2 stays behind it.
         #expect(try await harness.store.claimDue(now: now, limit: 10, lease: 60).isEmpty)
-        let sent = try await harness.store.markSent(claimed.first { $0.delivery.messageID == a1.id }!, platformMessageID: "p1", via: .freeText, at: now)
+        let sent = try await harness.store.markSent(claimed.first { $0.delivery.messageID == a1.id }!, platformMessageID: "p1", via: .freeText, at: now, pushBackAt: nil)
         #expect(sent.status == .sent)
         #expect(sent.platformMessageID == "p1")
         let next = try await harness.store.claimDue(now: now, limit: 10, lease: 60)
