@@ -47,9 +47,11 @@ extension Gateway {
             factory: metricsFactory, logger: logger
         )
         dispatcher.onDeadlineWritten { scheduler.note($0) }
+        let routing = RoutingService(store: store, registry: registry, bus: bus, clock: clock, factory: metricsFactory, logger: logger)
         return Gateway(
             conversations: store, agents: store, channels: store, registry: registry, pipeline: pipeline, bus: bus,
-            dispatcher: dispatcher, mediaFetcher: mediaFetcher, scheduler: scheduler, pushBackDispatcher: pushBacks, media: store,
+            dispatcher: dispatcher, mediaFetcher: mediaFetcher, scheduler: scheduler, pushBackDispatcher: pushBacks, routing: routing,
+            teams: store, media: store,
             reach: store, pushSubscriptions: store, webPush: webPush, mail: mail, visitors: visitors, clock: clock, metrics: metrics,
             logger: logger, publicBaseURL: publicBaseURL, vault: vault, passwords: passwords
         )

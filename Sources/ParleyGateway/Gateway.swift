@@ -17,6 +17,8 @@ public struct Gateway: Sendable {
     public let mediaFetcher: MediaFetcher
     public let scheduler: DeadlineScheduler
     public let pushBackDispatcher: PushBackDispatcher
+    public let routing: RoutingService
+    let teams: any RoutingRepository
     let media: any MediaDownloadRepository
     let reach: any ReachRepository
     let pushSubscriptions: any PushSubscriptionRepository
@@ -38,7 +40,8 @@ public struct Gateway: Sendable {
     public init(
         conversations: any ConversationRepository, agents: any AgentRepository, channels: any ChannelRepository,
         registry: ConnectorRegistry, pipeline: IngestPipeline, bus: EventBus, dispatcher: Dispatcher,
-        mediaFetcher: MediaFetcher, scheduler: DeadlineScheduler, pushBackDispatcher: PushBackDispatcher, media: any MediaDownloadRepository,
+        mediaFetcher: MediaFetcher, scheduler: DeadlineScheduler, pushBackDispatcher: PushBackDispatcher, routing: RoutingService,
+        teams: any RoutingRepository, media: any MediaDownloadRepository,
         reach: any ReachRepository, pushSubscriptions: any PushSubscriptionRepository, webPush: (any WebPushSending)?, mail: PushBackMail?,
         visitors: VisitorPresence = VisitorPresence(), clock: any WallClock, metrics: GatewayMetrics, logger: Logger, publicBaseURL: String,
         vault: CredentialVault, passwords: PasswordHasher = PasswordHasher()
@@ -53,6 +56,8 @@ public struct Gateway: Sendable {
         self.mediaFetcher = mediaFetcher
         self.scheduler = scheduler
         self.pushBackDispatcher = pushBackDispatcher
+        self.routing = routing
+        self.teams = teams
         self.media = media
         self.reach = reach
         self.pushSubscriptions = pushSubscriptions

@@ -55,7 +55,7 @@ public func buildApplication(
         logger: logger
     )
     // Shut down in reverse order: streams close first, so the server is not kept waiting on sockets.
-    app.addServices(gateway.dispatcher, gateway.pushBackDispatcher, gateway.mediaFetcher, gateway.scheduler, EventStreamCloser(bus: gateway.bus))
+    app.addServices(gateway.dispatcher, gateway.pushBackDispatcher, gateway.mediaFetcher, gateway.scheduler, gateway.routing, EventStreamCloser(bus: gateway.bus))
     for service in services { app.addServices(service) }
     return app
 }

@@ -46,6 +46,11 @@ public struct Router: Sendable {
         for entry in queue where self.teams[entry.team] != nil && queued[entry.conversationID] == nil {
             file(entry)
         }
+        // Conversations loaded into a team with nobody online move on at the first tick, as they
+        // would have on arrival.
+        for id in teamOrder where self.teams[id]!.onlineCount == 0 && !self.teams[id]!.queue.isEmpty {
+            self.teams[id]!.needsOverflowSweep = true
+        }
         log = DecisionLog()
     }
 

@@ -107,6 +107,32 @@ public enum ParleyMigrations {
                 CREATE INDEX push_backs_by_conversation ON push_backs(conversation_id, last_message_id);
                 """)
         }
+        // Routing: teams (skill groups) and their members, each agent's presence and capacity, the
+        // team a channel's conversations wait in, and the team a conversation moved to (overflow).
+        migrator.registerMigration("0011_routing") { db in
+            try db.execute(sql: """
+                CREATE TABLE teams (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                    strategy TEXT NOT NULL CHECK (strategy IN ('least-busy', 'round-robin', 'manual-claim')),
+                    sticky_window REAL NOT NULL DEFAULT 0,
+                    overflow_team_id INTEGER REFERENCES teams(id),
+                    overflow_after REAL NOT NULL DEFAULT 0,
+                    created_at REAL NOT NULL
+                );
+                CREATE TABLE team_members (
+                    team_id INTEGER NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
+                    agent_id INTEGER NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+                    PRIMARY KEY (team_id, agent_id)
+                );
+                ALTER TABLE agents ADD COLUMN presence TEXT NOT NULL DEFAULT 'offline';
+                ALTER TABLE agents ADD COLUMN capacity INTEGER NOT NULL DEFAULT 5;
+                ALTER TABLE agents ADD COLUMN last_assigned_at REAL;
+                ALTER TABLE channels ADD COLUMN team_id INTEGER REFERENCES teams(id);
+                ALTER TABLE conversations ADD COLUMN team_id INTEGER REFERENCES teams(id);
+                CREATE INDEX conversations_by_assignee ON conversations(assignee_id, status);
+                """)
+        }
         return migrator
     }
 

@@ -18,6 +18,8 @@ public protocol AgentRepository: Sendable {
     func insertAgent(_ draft: AgentDraft, at time: Date) async throws(StoreError) -> Agent
     func agentWithPasswordHash(email: String) async throws -> (Agent, String)?
     func agent(_ id: AgentID) async throws -> Agent?
+    /// Every agent, by id.
+    func agents() async throws -> [Agent]
     func agentCount() async throws -> Int
     func insertToken(digest: [UInt8], agent: AgentID, expiresAt: Date, at time: Date) async throws
     func agent(tokenDigest: [UInt8], now: Date) async throws -> Agent?

@@ -116,6 +116,10 @@ extension SQLiteStore: AgentRepository {
         }
     }
 
+    public func agents() async throws -> [Agent] {
+        try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM agents ORDER BY id").map(Self.agent) }
+    }
+
     private static func agent(_ row: Row) -> Agent {
         Agent(id: AgentID(row["id"]), email: row["email"], name: row["name"], role: AgentRole(rawValue: row["role"]) ?? .agent)
     }

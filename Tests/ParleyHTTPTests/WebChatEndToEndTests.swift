@@ -79,7 +79,8 @@ struct WebChatEndToEndTests {
                         && (frame["message"] as? [String: Any])?["direction"] as? String == "outbound"
                 }
             }
-            while bus.subscriberCount < 1 { try await Task.sleep(for: .milliseconds(10)) }
+            // Two subscribers: the routing service and the agent's stream.
+            while bus.subscriberCount < 2 { try await Task.sleep(for: .milliseconds(10)) }
 
             // The visitor writes over its socket and waits for the agent's reply.
             let (visitorFrames, visitorSink) = AsyncStream.makeStream(of: String.self)

@@ -18,6 +18,16 @@ struct OverflowTests {
         ])
     }
 
+    @Test func conversationsLoadedIntoATeamWithNobodyOnlineOverflowAtTheFirstTick() {
+        // The store's state at start-up: the conversation was queued while nobody in team 1 was online.
+        var router = Router(
+            teams: [Fixture.team(1, overflow: Fixture.overflow(to: 2)), Fixture.team(2)],
+            agents: [Fixture.agent(1, teams: [1], presence: .offline), Fixture.agent(2, teams: [2])],
+            queue: [Fixture.entry(10)]
+        )
+        #expect(router.handle(.tick, now: Fixture.t0).assignments == ["c10→a2"])
+    }
+
     @Test func withoutOverflowTheCustomerIsToldNobodyIsOnlineAndStaysQueued() {
         var router = Router(teams: [Fixture.team(1)], agents: [Fixture.agent(1, presence: .offline)], queue: [])
         let actions = router.handle(.enqueued(Fixture.entry(10)), now: Fixture.t0)

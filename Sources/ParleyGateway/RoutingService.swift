@@ -1,0 +1,264 @@
+import CoreMetrics
+import Foundation
+import Logging
+import ParleyCore
+import ParleyRouting
+import ParleyStore
+import ServiceLifecycle
+
+/// Runs the routing engine (`ParleyRouting.Router`) against the store: the queue drains whenever
+/// capacity appears — an agent comes online, a chat ends, capacity is raised — and a conversation
+/// that starts waiting is offered at once.
+///
+/// It learns of changes from the event bus and from the gateway's admin calls, and always
+/// reconciles from the store rather than trusting the event (a slow subscriber may miss events;
+/// the store is the truth). Every assignment is a conditional write — still queued, agent under
+/// capacity, in the same transaction — so a lost race or a second node can never assign one
+/// conversation twice or overfill an agent; a refused write is reconciled and routed again.
+public actor RoutingService: Service {
+    private var router = Router(teams: [], agents: [], queue: [])
+    /// The channel of each conversation the router holds, for its timers when it is assigned.
+    private var channels: [ConversationID: ChannelID] = [:]
+    /// Changes noted and not yet reconciled, and whether a reconciliation loop is running.
+    private var pendingRebuild = false
+    private var pendingConversations: Set<ConversationID> = []
+    private var pendingAgents: Set<AgentID> = []
+    private var draining = false
+    private let store: any RoutingRepository
+    private let registry: ConnectorRegistry
+    private let bus: EventBus
+    private let clock: any WallClock
+    private let factory: any MetricsFactory
+    private let logger: Logger
+    private let wakeSignal = WakeSignal()
+    /// A full rebuild from the store now and then heals anything an event could not tell.
+    private let rebuildEvery: TimeInterval = 300
+
+    init(store: any RoutingRepository, registry: ConnectorRegistry, bus: EventBus, clock: any WallClock, factory: any MetricsFactory, logger: Logger) {
+        self.store = store
+        self.registry = registry
+        self.bus = bus
+        self.clock = clock
+        self.factory = factory
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let events = bus.subscribe()
+        await rebuild()
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await event in events { await self.observe(event) }
+                }
+                group.addTask { await self.timedChecks() }
+                await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+
+    /// Reloads teams, agents and the queue from the store and routes whatever that state allows.
+    public func rebuild() async {
+        pendingRebuild = true
+        startDraining()
+    }
+
+    /// A committed change to conversations: reconcile what it touched.
+    public func observe(_ event: DomainEvent) async {
+        switch event {
+        case .conversationCreated(let conversation):
+            reconcile(conversations: [conversation.id], agents: [])
+        case .conversationUpdated(let conversation, let transition?):
+            let agents = [transition.previousAssignee, transition.assignee, conversation.assignee].compactMap { $0 }
+            reconcile(conversations: [conversation.id], agents: Array(Set(agents)))
+        case .conversationUpdated, .messageCreated, .messageUpdated:
+            break
+        }
+    }
+
+    /// Agents whose presence, capacity or teams changed.
+    public func agentsChanged(_ ids: [AgentID]) {
+        reconcile(conversations: [], agents: ids)
+    }
+
+    /// Where a waiting conversation stands in its team's queue (1 = next).
+    public func position(of id: ConversationID) -> Int? { router.position(of: id) }
+
+    private func reconcile(conversations ids: [ConversationID], agents: [AgentID]) {
+        pendingConversations.formUnion(ids)
+        pendingAgents.formUnion(agents)
+        startDraining()
+    }
+
+    /// Works off what changed, one batch at a time, on a task of its own: a caller's cancellation
+    /// (an agent's request that ends early) must not abandon a change half read. The actor is
+    /// re-entrant at every await: were two reconciliations to interleave, an older read of the
+    /// store could land after a newer one (an agent who just came online put back offline). One
+    /// loop at a time, each batch read after its changes were noted, keeps the router no staler
+    /// than the store.
+    private func startDraining() {
+        guard !draining else { return }
+        draining = true
+        Task { await self.drain() }
+    }
+
+    private func drain() async {
+        defer { draining = false }
+        while pendingRebuild || !pendingConversations.isEmpty || !pendingAgents.isEmpty {
+            let done: Bool
+            if pendingRebuild {
+                // Everything noted so far is read afresh by the rebuild.
+                pendingRebuild = false
+                let noted = (pendingConversations, pendingAgents)
+                pendingConversations = []
+                pendingAgents = []
+                done = await load()
+                if !done { (pendingRebuild, pendingConversations, pendingAgents) = (true, noted.0.union(pendingConversations), noted.1.union(pendingAgents)) }
+            } else {
+                let (ids, agents) = (pendingConversations, pendingAgents)
+                pendingConversations = []
+                pendingAgents = []
+                done = await apply(conversations: Array(ids), agents: Array(agents))
+                if !done { pendingConversations.formUnion(ids); pendingAgents.formUnion(agents) }
+            }
+            // The store failed: the same changes are read again after a pause, not dropped.
+            if !done { try? await Task.sleep(for: .seconds(1)) }
+        }
+        // A new waiting conversation may bring the next overflow check forward.
+        Task { await wakeSignal.signal() }
+    }
+
+    private func load() async -> Bool {
+        do {
+            let teams = try await store.teams().map(Self.teamRouting)
+            let agents = try await store.agentLoads(nil).map(Self.agentRouting)
+            let waiting = try await store.waitingConversations(nil)
+            channels = Dictionary(waiting.map { ($0.id, $0.channelID) }, uniquingKeysWith: { $1 })
+            router = Router(teams: teams, agents: agents, queue: waiting.map(Self.entry))
+            logger.debug("routing state loaded", metadata: ["teams": "\(teams.count)", "agents": "\(agents.count)", "waiting": "\(waiting.count)"])
+        } catch {
+            logger.error("routing state not loaded from the store", metadata: ["error": "\(error)"])
+            return false
+        }
+        await perform(router.handle(.tick, now: clock.now()))
+        return true
+    }
+
+    private func apply(conversations ids: [ConversationID], agents: [AgentID]) async -> Bool {
+        do {
+            let found = ids.isEmpty ? [] : try await store.waitingConversations(ids)
+            let waiting = Dictionary(found.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+            logger.debug("routing reconciles", metadata: ["conversations": "\(ids)", "waiting": "\(found.map(\.id))", "agents": "\(agents)"])
+            for id in ids {
+                if let conversation = waiting[id] {
+                    guard router.queueEntry(of: id) == nil else { continue }
+                    channels[id] = conversation.channelID
+                    await perform(router.handle(.enqueued(Self.entry(conversation)), now: clock.now()))
+                } else if router.queueEntry(of: id) != nil {
+                    channels[id] = nil
+                    await perform(router.handle(.removed(id), now: clock.now()))
+                }
+            }
+            if !agents.isEmpty {
+                for load in try await store.agentLoads(agents) {
+                    let current = Self.agentRouting(load)
+                    guard router.agent(load.id).map({ Self.differs($0, current) }) ?? true else { continue }
+                    await perform(router.handle(.agentUpserted(current), now: clock.now()))
+                }
+            }
+        } catch {
+            logger.error("routing not reconciled with the store", metadata: ["error": "\(error)"])
+            return false
+        }
+        return true
+    }
+
+    private func perform(_ actions: [RoutingAction]) async {
+        for action in actions {
+            switch action {
+            case .assign(let id, let agent, _, let reason):
+                await assign(id, to: agent, reason: reason)
+            case .overflowed(let id, let from, let to):
+                do {
+                    try await store.moveToTeam(id, team: to)
+                    Counter(label: "parley_routing_overflows_total", factory: factory).increment()
+                    logger.info("conversation overflowed", metadata: ["conversation": "\(id)", "from": "\(from)", "to": "\(to)"])
+                } catch {
+                    logger.error("overflow not stored", metadata: ["conversation": "\(id)", "error": "\(error)"])
+                }
+            case .outsideHours(let id, let team, _), .noAgentOnline(let id, let team):
+                logger.info("conversation waits: \(action)", metadata: ["conversation": "\(id)", "team": "\(team)"])
+            case .queueMoved:
+                break
+            case .refused(let id, let refusal):
+                logger.notice("routing refused", metadata: ["conversation": "\(id)", "reason": "\(refusal)"])
+            }
+        }
+    }
+
+    private func assign(_ id: ConversationID, to agent: AgentID, reason: AssignmentReason) async {
+        let capacity = router.agent(agent)?.capacity ?? 0
+        let channel = channels.removeValue(forKey: id)
+        var timers = TimerSettings(idleTimeout: 0)
+        if let channel, let connector = try? await registry.connector(for: channel) { timers = connector.policy.timers }
+        do {
+            if let (conversation, transition) = try await store.assignFromQueue(id, to: agent, capacity: capacity, timers: timers, at: clock.now()) {
+                Counter(label: "parley_routing_assignments_total", dimensions: [("reason", reason.rawValue)], factory: factory).increment()
+                logger.info("conversation assigned", metadata: ["conversation": "\(id)", "agent": "\(agent)", "reason": "\(reason)"])
+                bus.publish([.conversationUpdated(conversation, transition)])
+                return
+            }
+            // Someone else changed it first (an agent's own claim, another node): the store says what is true now.
+            Counter(label: "parley_routing_conflicts_total", factory: factory).increment()
+        } catch {
+            logger.error("assignment not stored", metadata: ["conversation": "\(id)", "agent": "\(agent)", "error": "\(error)"])
+        }
+        reconcile(conversations: [id], agents: [agent])
+    }
+
+    /// Overflow timers: wakes at the router's next timed check, or when a change may have moved it
+    /// (`reconcile` signals; a tick itself does not, or the loop would spin).
+    private func timedChecks() async {
+        var lastRebuild = clock.now()
+        while !Task.isCancelled {
+            let now = clock.now()
+            if now.timeIntervalSince(lastRebuild) >= rebuildEvery {
+                await rebuild()
+                lastRebuild = now
+            } else {
+                await perform(router.handle(.tick, now: now))
+            }
+            let next = min(router.nextTimedCheck(after: now) ?? .distantFuture, lastRebuild.addingTimeInterval(rebuildEvery))
+            let seconds = max(0.001, next.timeIntervalSince(clock.now()))
+            await wakeSignal.wait(timeout: .milliseconds(Int64((seconds * 1000).rounded(.up))))
+        }
+    }
+
+    private static func differs(_ a: AgentRouting, _ b: AgentRouting) -> Bool {
+        a.teams != b.teams || a.capacity != b.capacity || a.presence != b.presence || a.activeChats != b.activeChats
+    }
+
+    static func teamRouting(_ team: TeamRecord) -> TeamRouting {
+        TeamRouting(
+            id: team.id, name: team.name, strategy: RoutingStrategy(rawValue: team.strategy) ?? .leastBusy,
+            stickyWindow: team.stickyWindow, overflow: team.overflowTeam.map { OverflowRule(team: $0, afterWaiting: team.overflowAfter) }
+        )
+    }
+
+    static func agentRouting(_ load: AgentLoad) -> AgentRouting {
+        AgentRouting(
+            id: load.id, teams: Set(load.teams), capacity: load.capacity, presence: Presence(rawValue: load.presence) ?? .offline,
+            activeChats: load.activeChats, lastAssignedAt: load.lastAssignedAt
+        )
+    }
+
+    static func entry(_ waiting: WaitingConversation) -> QueueEntry {
+        var previous: PreviousAgent?
+        if let agent = waiting.previousAgent, let at = waiting.previouslyServedAt { previous = PreviousAgent(agent: agent, servedAt: at) }
+        return QueueEntry(
+            conversationID: waiting.id, team: waiting.team, enqueuedAt: waiting.waitingSince, isRepeatVisitor: waiting.repeatVisitor,
+            previousAgent: previous
+        )
+    }
+}

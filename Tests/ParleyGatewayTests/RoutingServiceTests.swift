@@ -1,0 +1,180 @@
+import Foundation
+import ParleyCore
+import ParleyGateway
+import ParleyStore
+import ParleyTesting
+import Testing
+
+/// The routing engine wired to the store: teams, presence and capacity decide who gets which
+/// conversation, and the queue drains the moment capacity appears.
+@Suite("Routing service")
+struct RoutingServiceTests {
+    private struct Floor {
+        let harness: TestGateway
+        let admin: Agent
+        let channel: Channel
+        let support: TeamRecord
+        let sales: TeamRecord
+        let ana: Agent
+        let ben: Agent
+        let cai: Agent
+        let loop: Task<Void, any Error>
+    }
+
+    /// Support (Ana, capacity 1; Ben, capacity 2) overflows to Sales (Cai, capacity 2) when nobody
+    /// in Support is online; the recording channel's conversations wait in Support.
+    private func floor(_ harness: TestGateway, overflowAfter: String? = nil) async throws -> Floor {
+        let admin = try await harness.addAgent("admin@example.com", role: .admin)
+        let channel = try await harness.addRecordingChannel()
+        let gateway = harness.gateway
+        let sales = try await gateway.saveTeam(id: nil, name: "Sales", strategy: "least-busy", stickyWindow: nil, overflowTeam: nil, overflowAfter: nil, by: admin)
+        let support = try await gateway.saveTeam(
+            id: nil, name: "Support", strategy: "least-busy", stickyWindow: "1h", overflowTeam: sales.id, overflowAfter: overflowAfter, by: admin
+        )
+        let ana = try await harness.addAgent("ana@example.com")
+        let ben = try await harness.addAgent("ben@example.com")
+        let cai = try await harness.addAgent("cai@example.com")
+        for (agent, team, capacity) in [(ana, support, 1), (ben, support, 2), (cai, sales, 2)] {
+            try await gateway.setTeamMembership(team: team.id, agent: agent.id, member: true, by: admin)
+            try await gateway.setCapacity(capacity, of: agent.id, by: admin)
+        }
+        try await gateway.setChannelTeam(channel.id, team: support.id, by: admin)
+        let loop = Task { try await gateway.routing.run() }
+        return Floor(harness: harness, admin: admin, channel: channel, support: support, sales: sales, ana: ana, ben: ben, cai: cai, loop: loop)
+    }
+
+    private func write(_ floor: Floor, from customer: String, _ id: String) async throws -> ConversationID {
+        _ = try await floor.harness.gateway.handleWebhook(channelID: floor.channel.id, request: floor.harness.recordingWebhook([(customer, id, "hello")]))
+        return try #require(try await floor.harness.store.conversations(ConversationFilter(limit: 500)).first { $0.externalID == customer }?.id)
+    }
+
+    private func assignee(_ floor: Floor, _ id: ConversationID) async throws -> AgentID? {
+        try await floor.harness.store.conversation(id)?.assignee
+    }
+
+    /// Polls until `condition` holds (the service works on its own task), failing after 5 s.
+    private func eventually(_ what: String, _ condition: () async throws -> Bool) async throws {
+        for _ in 0..<500 {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("timed out waiting until \(what)")
+    }
+
+    @Test func theQueueDrainsWhenAnAgentComesOnlineAChatEndsOrCapacityIsRaised() async throws {
+        let harness = try TestGateway()
+        defer { harness.removeFiles() }
+        let floor = try await floor(harness, overflowAfter: "1h")
+        defer { floor.loop.cancel() }
+        let gateway = harness.gateway
+        try await gateway.setPresence("online", by: floor.ana)
+
+        let first = try await write(floor, from: "c1", "m1")
+        try await eventually("Ana has the first chat") { try await assignee(floor, first) == floor.ana.id }
+        let second = try await write(floor, from: "c2", "m2")
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(try await assignee(floor, second) == nil, "Ana is at capacity 1 and Ben is offline")
+        #expect(await gateway.routing.position(of: second) == 1)
+
+        try await gateway.setPresence("online", by: floor.ben)
+        try await eventually("Ben takes the waiting chat as he comes online") { try await assignee(floor, second) == floor.ben.id }
+
+        let third = try await write(floor, from: "c3", "m3")
+        try await eventually("Ben takes the third (Ana is full)") { try await assignee(floor, third) == floor.ben.id }
+        let fourth = try await write(floor, from: "c4", "m4")
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(try await assignee(floor, fourth) == nil)
+
+        _ = try await gateway.resolve(first, by: floor.ana)
+        try await eventually("Ana's resolved chat frees her slot for the fourth") { try await assignee(floor, fourth) == floor.ana.id }
+
+        let fifth = try await write(floor, from: "c5", "m5")
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(try await assignee(floor, fifth) == nil)
+        try await gateway.setCapacity(2, of: floor.ana.id, by: floor.admin)
+        try await eventually("raising Ana's capacity gives her the fifth") { try await assignee(floor, fifth) == floor.ana.id }
+    }
+
+    @Test func withNobodyOnlineInSupportAConversationOverflowsToSales() async throws {
+        let harness = try TestGateway()
+        defer { harness.removeFiles() }
+        let floor = try await floor(harness)
+        defer { floor.loop.cancel() }
+        try await harness.gateway.setPresence("online", by: floor.cai)
+
+        let waiting = try await write(floor, from: "c1", "m1")
+        try await eventually("Cai in Sales takes Support's overflow") { try await assignee(floor, waiting) == floor.cai.id }
+    }
+
+    @Test func aCustomerWhoReturnsGetsTheSameAgentWithinTheStickyWindow() async throws {
+        let harness = try TestGateway()
+        defer { harness.removeFiles() }
+        let floor = try await floor(harness, overflowAfter: "1h")
+        defer { floor.loop.cancel() }
+        let gateway = harness.gateway
+        try await gateway.setCapacity(2, of: floor.ana.id, by: floor.admin)
+        try await gateway.setPresence("online", by: floor.ben)
+        let first = try await write(floor, from: "c1", "m1")
+        try await eventually("Ben has it") { try await assignee(floor, first) == floor.ben.id }
+        _ = try await gateway.resolve(first, by: floor.ben)
+        try await gateway.setPresence("online", by: floor.ana)
+
+        // Least-busy alone would pick either (both hold nothing); the sticky rule picks Ben.
+        let again = try await write(floor, from: "c1", "m2")
+        #expect(again == first, "within the reopen window the same conversation reopens")
+        try await eventually("the reopened conversation goes back to Ben") { try await assignee(floor, again) == floor.ben.id }
+    }
+
+    @Test func twoHundredConcurrentConversationsNeverOverfillAnAgentOrAssignTwice() async throws {
+        let harness = try TestGateway()
+        defer { harness.removeFiles() }
+        let floor = try await floor(harness, overflowAfter: "1h")
+        defer { floor.loop.cancel() }
+        let gateway = harness.gateway
+        for agent in [floor.ana, floor.ben] {
+            try await gateway.setCapacity(5, of: agent.id, by: floor.admin)
+            try await gateway.setPresence("online", by: agent)
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    _ = try await gateway.handleWebhook(
+                        channelID: floor.channel.id, request: harness.recordingWebhook([("c\(index)", "m\(index)", "hi")])
+                    )
+                }
+            }
+            try await group.waitForAll()
+        }
+        try await eventually("ten chats are assigned") {
+            try await harness.store.conversations(ConversationFilter(status: .assigned, limit: 500)).count == 10
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        let assigned = try await harness.store.conversations(ConversationFilter(status: .assigned, limit: 500))
+        #expect(assigned.count == 10)
+        #expect(assigned.filter { $0.assignee == floor.ana.id }.count == 5)
+        #expect(assigned.filter { $0.assignee == floor.ben.id }.count == 5)
+        let loads = try await harness.store.agentLoads([floor.ana.id, floor.ben.id])
+        #expect(loads.map(\.activeChats) == [5, 5])
+    }
+
+    @Test func badTeamSettingsAreRefusedNamingTheField() async throws {
+        let harness = try TestGateway()
+        defer { harness.removeFiles() }
+        let admin = try await harness.addAgent("admin@example.com", role: .admin)
+        let agent = try await harness.addAgent("ana@example.com")
+        let gateway = harness.gateway
+        await #expect(throws: GatewayError.invalid(field: "strategy", reason: "'fastest' is not one of least-busy, round-robin, manual-claim")) {
+            _ = try await gateway.saveTeam(id: nil, name: "Sales", strategy: "fastest", stickyWindow: nil, overflowTeam: nil, overflowAfter: nil, by: admin)
+        }
+        await #expect(throws: GatewayError.invalid(field: "stickyWindow", reason: "'soon' is not a duration such as 90s, 15m, 2h or 0s")) {
+            _ = try await gateway.saveTeam(id: nil, name: "Sales", strategy: "round-robin", stickyWindow: "soon", overflowTeam: nil, overflowAfter: nil, by: admin)
+        }
+        await #expect(throws: GatewayError.forbidden("only admins configure teams")) {
+            _ = try await gateway.saveTeam(id: nil, name: "Sales", strategy: "round-robin", stickyWindow: nil, overflowTeam: nil, overflowAfter: nil, by: agent)
+        }
+        await #expect(throws: GatewayError.invalid(field: "presence", reason: "'busy' is not one of online, away, offline")) {
+            try await gateway.setPresence("busy", by: agent)
+        }
+        #expect(try await gateway.teams(for: admin).isEmpty, "nothing was written")
+    }
+}
