@@ -117,6 +117,17 @@ struct FAQMatchingTests {
         #expect(bot.suggestions(for: "How long does a refund take?", limit: 0).isEmpty)
     }
 
+    /// Asking for fewer suggestions gives the first of the longer list, never other ones.
+    @Test(arguments: ["How long does a refund take?", "我想退货退款，发票和地址也要改", "order address invoice refund return parcel"])
+    func aShorterListIsThePrefixOfALongerOne(message: String) throws {
+        let bot = try FAQFixtures.shopBot()
+        let all = bot.suggestions(for: message, limit: 100)
+        #expect(all.count >= 2)
+        for limit in 1...all.count {
+            #expect(bot.suggestions(for: message, limit: limit) == Array(all.prefix(limit)), "limit \(limit)")
+        }
+    }
+
     @Test func aMessageAboutTwoThingsSuggestsBoth() throws {
         let both = try FAQFixtures.shopBot().suggestions(for: "退款还是退货？", limit: 5)
         #expect(Set(both.map(\.entry.id)) == ["refund", "returns"])

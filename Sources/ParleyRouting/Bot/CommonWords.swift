@@ -27,7 +27,11 @@ enum CommonWords {
         "的", "吗", "呢", "吧", "啊", "呀", "嘛", "哦", "哈", "我", "你", "您",
     ]
 
-    private static let longestChineseFiller = 4
+    /// The fillers by their first character, longest first, so a run is scanned without building
+    /// strings.
+    private static let chineseByFirst: [Unicode.Scalar: [[Unicode.Scalar]]] = Dictionary(
+        grouping: chinese.map { Array($0.unicodeScalars) }, by: { $0[0] }
+    ).mapValues { $0.sorted { $0.count > $1.count } }
 
     /// The pieces of a CJK run left between its fillers, each still in order; empty pieces are
     /// left out. "请问你们的营业时间" gives one piece, 营业时间.
@@ -49,12 +53,8 @@ enum CommonWords {
     }
 
     private static func fillerLength(in run: [Unicode.Scalar], at index: Int) -> Int? {
-        let longest = min(longestChineseFiller, run.count - index)
-        for length in stride(from: longest, through: 1, by: -1) {
-            var candidate = String.UnicodeScalarView()
-            candidate.append(contentsOf: run[index..<(index + length)])
-            if chinese.contains(String(candidate)) { return length }
-        }
-        return nil
+        guard let candidates = chineseByFirst[run[index]] else { return nil }
+        let rest = run[index...]
+        return candidates.first { rest.starts(with: $0) }?.count
     }
 }

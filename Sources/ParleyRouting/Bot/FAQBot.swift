@@ -45,8 +45,7 @@ public struct FAQBot: Sendable {
     /// judge a weak suggestion; compare `confidence` with `settings.threshold` to mark them);
     /// entries with nothing in common with the text are not.
     public func suggestions(for text: String, limit: Int) -> [FAQMatch] {
-        guard limit > 0 else { return [] }
-        return index.hits(for: text).prefix(limit).map { hit in
+        index.hits(for: text, limit: limit).map { hit in
             FAQMatch(entry: knowledgeBase.entries[hit.entry], question: hit.question, confidence: hit.confidence)
         }
     }

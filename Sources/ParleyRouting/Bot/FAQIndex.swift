@@ -38,6 +38,7 @@ struct FAQIndex: Sendable {
     private let termIDs: [String: Int]
     private let postings: [[Posting]]
     private let variants: [Variant]
+    private let entryCount: Int
 
     init(_ knowledgeBase: KnowledgeBase) {
         var variants: [Variant] = []
@@ -81,6 +82,7 @@ struct FAQIndex: Sendable {
         self.termIDs = termIDs
         self.postings = postings
         self.variants = variants
+        self.entryCount = knowledgeBase.entries.count
     }
 
     /// One entry's best variant for a message.
@@ -91,24 +93,53 @@ struct FAQIndex: Sendable {
         var score: Double
     }
 
-    /// Every entry with any term in common with `text`, best first (see the type's comment).
-    func hits(for text: String) -> [Hit] {
-        var scores: [Int: Double] = [:]
+    /// The `limit` best entries with any term in common with `text`, best first (see the type's
+    /// comment).
+    func hits(for text: String, limit: Int) -> [Hit] {
+        guard limit > 0 else { return [] }
+        // Arrays indexed by variant and entry rather than dictionaries: a query over a
+        // 1,000-entry base touches hundreds of variants, and hashing each would dominate.
+        var scores = [Double](repeating: 0, count: variants.count)
+        var touched: [Int] = []
         var counted: Set<Int> = []
         // In the message's own order, not a set's, so the sums — and any ties — are the same every run.
         for term in FAQTokenizer.terms(in: text) {
             guard let id = termIDs[term], counted.insert(id).inserted else { continue }
-            for posting in postings[id] { scores[posting.variant, default: 0] += posting.weight }
+            for posting in postings[id] {
+                // Weights are positive, so 0 means not seen yet.
+                if scores[posting.variant] == 0 { touched.append(posting.variant) }
+                scores[posting.variant] += posting.weight
+            }
         }
-        var best: [Int: Hit] = [:]
-        for (variantIndex, score) in scores {
+        var entryHits: [Hit] = []
+        var hitOfEntry = [Int](repeating: -1, count: entryCount)
+        for variantIndex in touched {
             let variant = variants[variantIndex]
+            let score = scores[variantIndex]
             // Summing in another order can land a hair above 1.
             let hit = Hit(entry: variant.entry, question: variant.question, confidence: min(1, score / variant.selfScore), score: score)
-            if let current = best[variant.entry], !Self.ranks(hit, before: current) { continue }
-            best[variant.entry] = hit
+            let slot = hitOfEntry[variant.entry]
+            if slot < 0 {
+                hitOfEntry[variant.entry] = entryHits.count
+                entryHits.append(hit)
+            } else if Self.ranks(hit, before: entryHits[slot]) {
+                entryHits[slot] = hit
+            }
         }
-        return best.values.sorted(by: Self.ranks)
+        return Self.best(limit, of: entryHits)
+    }
+
+    /// The first `limit` of `hits` in rank order, without sorting all of them when few are asked.
+    private static func best(_ limit: Int, of hits: some Collection<Hit>) -> [Hit] {
+        guard limit < hits.count else { return hits.sorted(by: ranks) }
+        var kept: [Hit] = []
+        kept.reserveCapacity(limit + 1)
+        for hit in hits where kept.count < limit || ranks(hit, before: kept[kept.count - 1]) {
+            let position = kept.firstIndex { ranks(hit, before: $0) } ?? kept.count
+            kept.insert(hit, at: position)
+            if kept.count > limit { kept.removeLast() }
+        }
+        return kept
     }
 
     private static func ranks(_ first: Hit, before second: Hit) -> Bool {
