@@ -39,6 +39,7 @@ public func buildApplication(
     HealthRoutes(gateway: gateway, registry: metricsRegistry).register(on: router)
     WebhookRoutes(gateway: gateway).register(on: router)
     AgentRoutes(gateway: gateway).register(on: router)
+    RoutingRoutes(gateway: gateway).register(on: router)
     VisitorRoutes(gateway: gateway).register(on: router)
     try AssetRoutes(demoChannelID: configuration.demoChannelID).register(on: router)
 
