@@ -27,6 +27,11 @@
  * a fresh snapshot on every read: { channelId, baseUrl, open, connection, transport, visitorId,
  * lastSeen, messages, pending }.
  *
+ * Reopen link: a page URL with the fragment #parley-token=<visitor token> (the offline-reply
+ * email links to <parleyd>/chat/<channelId>#parley-token=...) makes the widget take that token as
+ * this channel's visitor, replacing any other, open the chat, and remove the fragment from the
+ * address bar.
+ *
  * localStorage keys (per channel): parley.<channelId>.token, .lastSeen, .open, .history (the last
  * 200 rendered messages, so a returning visitor sees the conversation before resuming after
  * lastSeen) and .outbox (messages typed but not yet accepted by the server).
@@ -95,6 +100,50 @@
       try { const raw = this.get(name); return raw ? JSON.parse(raw) : fallback; } catch (_) { return fallback; }
     },
   };
+
+  // ---------------------------------------------------------------------------------------------
+  // Reopen link: #parley-token=<visitor token>
+
+  /**
+   * Takes the token out of the URL fragment and out of the address bar: it is a credential, and
+   * should not stay in view, in a bookmark or in a link copied from the address bar. Other
+   * parts of the fragment (joined with &) are left as they were.
+   */
+  function takeHandedToken() {
+    const hash = window.location.hash || '';
+    if (hash.indexOf('parley-token=') < 0) return null;
+    let handed = null;
+    const rest = [];
+    for (const part of hash.slice(1).split('&')) {
+      if (part.startsWith('parley-token=')) {
+        if (handed === null) {
+          try { handed = decodeURIComponent(part.slice('parley-token='.length)).trim(); } catch (_) { handed = ''; }
+        }
+      } else if (part) {
+        rest.push(part);
+      }
+    }
+    try {
+      const url = window.location.pathname + window.location.search + (rest.length ? '#' + rest.join('&') : '');
+      window.history.replaceState(window.history.state, '', url);
+    } catch (_) { /* a sandboxed frame: the fragment stays, the token is still taken */ }
+    return handed && handed.length <= 4096 ? handed : null;
+  }
+
+  {
+    const handed = takeHandedToken();
+    if (handed && configured) {
+      // The visitor came from the link in a reply email, maybe on another device: continue
+      // their conversation here. A different visitor's copy of the thread must not show under
+      // it; unsent messages stay, as when a stored token is replaced by the server.
+      if (store.get('token') !== handed) {
+        store.remove('history');
+        store.remove('lastSeen');
+        store.set('token', handed);
+      }
+      store.set('open', '1');
+    }
+  }
 
   // ---------------------------------------------------------------------------------------------
   // State
