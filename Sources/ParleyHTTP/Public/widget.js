@@ -192,6 +192,7 @@
   let sessionInFlight = null;
   let sessionChecked = false;
   let saveTimer = null;
+  let suspended = false; // the page sits in the back/forward cache (see suspend)
 
   // ---------------------------------------------------------------------------------------------
   // Helpers
@@ -759,7 +760,7 @@
       scheduleReconnect();
       return;
     }
-    if (ws) return;
+    if (ws || suspended) return;
     let socket;
     try {
       socket = new WebSocket(socketURL(token));
@@ -820,7 +821,7 @@
   }
 
   function scheduleReconnect() {
-    if (reconnectTimer || ws) return;
+    if (reconnectTimer || ws || suspended) return;
     const base = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * Math.pow(2, reconnectAttempts));
     const delay = Math.min(BACKOFF_MAX_MS, Math.round(base * (0.75 + Math.random() * 0.5)));
     reconnectAttempts++;
@@ -828,11 +829,33 @@
   }
 
   function reconnectNow() {
-    if (!configured || ws) return;
+    if (!configured || ws || suspended) return;
     reconnectAttempts = 0;
     clearTimeout(reconnectTimer);
     reconnectTimer = null;
     connect();
+  }
+
+  /**
+   * The page is going into the back/forward cache: frozen, not unloaded, and Chromium keeps its
+   * WebSocket open. The server would go on counting the visitor as present, so a reply would be
+   * "delivered" to a page nobody sees instead of waiting for them or going out as a push.
+   * The socket is closed on the way in; pageshow reconnects on the way back.
+   */
+  function suspend() {
+    suspended = true;
+    clearTimeout(reconnectTimer);
+    reconnectTimer = null;
+    clearTimeout(connectTimer);
+    stopPolling();
+    if (ws) {
+      const socket = ws;
+      ws = null;
+      socketGeneration++; // its close event is no longer ours to handle
+      socketOpenedAt = 0;
+      try { socket.close(1000, 'page hidden'); } catch (_) { /* already closing */ }
+    }
+    setConnection('reconnecting');
   }
 
   function startPolling() {
@@ -1087,7 +1110,15 @@
   input.addEventListener('input', autosize);
 
   window.addEventListener('online', reconnectNow);
-  window.addEventListener('pagehide', saveNow);
+  window.addEventListener('pagehide', (event) => {
+    saveNow();
+    if (event.persisted) suspend();
+  });
+  window.addEventListener('pageshow', (event) => {
+    if (!event.persisted || !suspended) return;
+    suspended = false;
+    reconnectNow();
+  });
   document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') reconnectNow(); });
 
   function restore() {
