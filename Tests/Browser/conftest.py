@@ -203,9 +203,8 @@ def start_push_browser(gcm, webpush_path: bool) -> webdriver.Chrome:
         (
             *gcm.switches(),
             *(("--enable-features=PushMessagingGcmEndpointWebpushPath",) if webpush_path else ()),
-            # Notifications in Chromium's own message center: the native (D-Bus) one there is
-            # none of here is probed at start, and notifications shown meanwhile were lost now
-            # and then (getNotifications() came back empty).
+            # Notifications go to Chromium's own message center, without probing for a D-Bus
+            # notification server this machine does not have.
             "--disable-features=NativeNotifications",
         )
     )

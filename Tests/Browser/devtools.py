@@ -1,7 +1,8 @@
 """A raw Chrome DevTools Protocol connection to the browser Selenium started, for what
 `driver.execute_cdp_cmd` cannot do: wait for events. Used to learn a service worker's
-registration id (ServiceWorker.workerRegistrationUpdated) and hand it a push message
-(ServiceWorker.deliverPushMessage), the way DevTools' "Push" button does.
+registration id (ServiceWorker.workerRegistrationUpdated), hand it a push message
+(ServiceWorker.deliverPushMessage), the way DevTools' "Push" button does, and see what came of
+it (BackgroundService events: the push event's outcome, the notifications displayed).
 
 The browser's DevTools endpoint listens on 127.0.0.1 (chromedriver's debuggerAddress).
 """
@@ -50,17 +51,17 @@ class DevTools:
     def page(self, method: str, params: dict | None = None) -> dict:
         return self.call(method, params, self.session)
 
-    def wait_for_event(self, method: str, matches, timeout: float = 10.0) -> dict:
-        """The first event named `method` whose params satisfy `matches`, seen or still to come."""
+    def wait_for_events(self, method: str, matches, count: int = 1, timeout: float = 10.0) -> list[dict]:
+        """The params of the first `count` events named `method` that satisfy `matches`, seen so
+        far or still to come."""
         deadline = time.monotonic() + timeout
         while True:
-            for event in self.events:
-                if event["method"] == method and matches(event["params"]):
-                    return event["params"]
-            self.events.clear()
+            found = [e["params"] for e in self.events if e["method"] == method and matches(e["params"])]
+            if len(found) >= count:
+                return found[:count]
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise AssertionError(f"no {method} event matched within {timeout:.0f} s")
+                raise AssertionError(f"{len(found)} of {count} {method} events matched within {timeout:.0f} s: {found!r}")
             self.socket.settimeout(remaining)
             try:
                 message = json.loads(self.socket.recv())
@@ -70,6 +71,25 @@ class DevTools:
                 self.socket.settimeout(10)
             if "method" in message:
                 self.events.append(message)
+
+    def wait_for_event(self, method: str, matches, timeout: float = 10.0) -> dict:
+        return self.wait_for_events(method, matches, 1, timeout)[0]
+
+    def record_background_service(self, service: str) -> None:
+        """Has Chromium report the service's events ("pushMessaging": "Push event completed";
+        "notifications": "Notification displayed"), as DevTools' Background services panel does."""
+        self.page("BackgroundService.startObserving", {"service": service})
+        self.page("BackgroundService.setRecording", {"shouldRecord": True, "service": service})
+
+    def background_events(self, service: str, name: str, count: int, timeout: float = 10.0) -> list[dict]:
+        """`count` recorded events of the service with this name, each as {metadata key: value}."""
+        events = self.wait_for_events(
+            "BackgroundService.backgroundServiceEventReceived",
+            lambda p: p["backgroundServiceEvent"]["service"] == service and p["backgroundServiceEvent"]["eventName"] == name,
+            count,
+            timeout,
+        )
+        return [{m["key"]: m["value"] for m in e["backgroundServiceEvent"]["eventMetadata"]} for e in events]
 
     def service_worker_registration_id(self, scope: str) -> str:
         """The id DevTools knows the registration for `scope` by (ServiceWorker.enable replays
