@@ -14,6 +14,16 @@ extension Gateway {
         return (issued.token, issued.visitorID)
     }
 
+    /// Whether `id` names a web-chat channel: the chat page a reopen link targets embeds the
+    /// widget only for one.
+    public func isWebChatChannel(_ id: ChannelID) async throws(GatewayError) -> Bool {
+        do {
+            return try await channels.channel(id)?.channel.kind == .webchat
+        } catch {
+            throw GatewayError.unavailable("cannot read channel \(id): \(error)")
+        }
+    }
+
     /// The visitor id a token proves on this channel.
     public func visitorID(channelID: ChannelID, token: String) async throws(GatewayError) -> String {
         let connector = try await visitorConnector(channelID)

@@ -41,7 +41,7 @@ public func buildApplication(
     AgentRoutes(gateway: gateway).register(on: router)
     RoutingRoutes(gateway: gateway).register(on: router)
     VisitorRoutes(gateway: gateway).register(on: router)
-    try AssetRoutes(demoChannelID: configuration.demoChannelID).register(on: router)
+    try AssetRoutes(gateway: gateway, demoChannelID: configuration.demoChannelID).register(on: router)
 
     let socketRouter = Router(context: AppRequestContext.self)
     socketRouter.middlewares.add(ErrorMiddleware(metrics: gateway.metrics))

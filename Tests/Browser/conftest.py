@@ -30,6 +30,7 @@ from selenium.webdriver.chrome.service import Service
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # Tests/, for parley_support
 
+import fake_gcm  # noqa: E402
 import parley_support  # noqa: E402
 from parley_support import APIError  # noqa: E402
 
@@ -146,8 +147,13 @@ def agent(base_url) -> AgentAPI:
 # The browser: a fresh profile per test (so each test is a new visitor)
 
 
-@pytest.fixture
-def browser():
+# Chromium's own background work (account, autofill, component-update look-ups) would send DNS
+# queries to the machine's resolver; every host name but 127.0.0.1 fails inside the browser, so
+# nothing it tries leaves this machine. The tests only ever address 127.0.0.1.
+LOOPBACK_ONLY = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"
+
+
+def start_browser(extra_arguments: tuple[str, ...] = ()) -> webdriver.Chrome:
     options = webdriver.ChromeOptions()
     options.binary_location = os.environ.get("CHROME_BIN", "/usr/bin/chromium")
     for argument in (
@@ -159,6 +165,8 @@ def browser():
         "--no-first-run",
         "--no-default-browser-check",
         "--disable-extensions",
+        LOOPBACK_ONLY,
+        *extra_arguments,
     ):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
@@ -167,6 +175,65 @@ def browser():
     driver = webdriver.Chrome(service=service, options=options)
     driver.set_page_load_timeout(30)
     driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": DIALOG_SPY})
+    return driver
+
+
+@pytest.fixture
+def browser():
+    driver = start_browser()
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture(scope="session")
+def gcm():
+    """The fake GCM check-in and registration servers (Tests/Browser/fake_gcm.py)."""
+    state, server = fake_gcm.start()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def start_push_browser(gcm, webpush_path: bool) -> webdriver.Chrome:
+    return start_browser(
+        (
+            *gcm.switches(),
+            *(("--enable-features=PushMessagingGcmEndpointWebpushPath",) if webpush_path else ()),
+            # Notifications go to Chromium's own message center, without probing for a D-Bus
+            # notification server this machine does not have.
+            "--disable-features=NativeNotifications",
+        )
+    )
+
+
+@pytest.fixture
+def push_browser(gcm):
+    """A browser whose PushManager.subscribe() works without the internet: GCM is pointed at the
+    fake on 127.0.0.1 (and, as in every browser here, no other host name resolves).
+
+    PushMessagingGcmEndpointWebpushPath: an unbranded Chromium reports its release channel as
+    "unknown" (chrome/common/channel_info_posix.cc), and for any channel but stable the endpoint
+    is built on Google's staging GCM host jmt17.google.com, which no browser user has and parleyd
+    does not know. With this rollout feature the endpoint is https://fcm.googleapis.com/preprod/wp/
+    <token> instead (components/push_messaging/push_messaging_utils.cc): the FCM host Chrome's
+    subscriptions use, accepted by parleyd's default push-service policy.
+    """
+    driver = start_push_browser(gcm, webpush_path=True)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def staging_push_browser(gcm):
+    """Like push_browser, without the rollout feature: the endpoint a plain Chromium build makes,
+    https://jmt17.google.com/fcm/send/<token>."""
+    driver = start_push_browser(gcm, webpush_path=False)
     try:
         yield driver
     finally:
@@ -181,7 +248,8 @@ def browser():
 def pytest_runtest_makereport(item, call):
     report = yield
     if report.failed and report.when == "call":
-        driver = item.funcargs.get("browser") if hasattr(item, "funcargs") else None
+        funcargs = item.funcargs if hasattr(item, "funcargs") else {}
+        driver = funcargs.get("browser") or funcargs.get("push_browser") or funcargs.get("staging_push_browser")
         if driver is not None:
             try:
                 path = f"/tmp/parley-widget-failure-{item.name}.png"

@@ -13,7 +13,12 @@
  *   [data-parley="badge"]     unread count on the launcher (hidden when 0)
  *   [data-parley="window"]    the chat window (display:none while closed; data-open="true|false")
  *   [data-parley="close"]     the minimise button in the window header
+ *   [data-parley="notify"]    the notifications (bell) button in the window header; hidden unless
+ *                             this browser can take Web Push on this page (see Notifications below);
+ *                             data-state="off|asking|on|failed"
  *   [data-parley="status"]    status line; data-state="connecting|connected|reconnecting|unavailable|misconfigured"
+ *   [data-parley="notice"]    a short message under the status line (why notifications could not be
+ *                             turned on, ...); hidden when empty, clears itself after a few seconds
  *   [data-parley="messages"]  the message list (<ol>), in message-id order, unsent messages last
  *   [data-parley="message"]   one message (<li>): data-direction="inbound|outbound" (inbound = from
  *                             the visitor, as in the protocol), data-id once the server assigned one,
@@ -25,7 +30,28 @@
  *
  * Script API: window.Parley = { open(), close(), toggle(), send(text), state }, where state is
  * a fresh snapshot on every read: { channelId, baseUrl, open, connection, transport, visitorId,
- * lastSeen, messages, pending }.
+ * lastSeen, messages, pending, notifications }; notifications is the notify button's data-state,
+ * or "unavailable" while the button is hidden.
+ *
+ * Notifications: the bell button appears when the browser has service workers, PushManager and
+ * Notification, notifications are not blocked for the site, parleyd has Web Push set up
+ * (GET /widget/push-key answers) and a service worker of the page's own origin is available.
+ * A click asks for permission, registers the worker, subscribes the browser and sends the
+ * subscription to parleyd; on later visits with permission already granted this is repeated
+ * without asking. The worker is parleyd's /widget-sw.js when the page comes from parleyd itself.
+ * A site embedding the widget from another origin serves a worker of its own and names it:
+ *   <script src="https://PARLEY_HOST/widget.js" data-channel="ch_xxx"
+ *           data-service-worker="/parley-sw.js" async></script>
+ * where /parley-sw.js (on the site's origin) holds the one line
+ *   importScripts('https://PARLEY_HOST/widget-sw.js');
+ * A site that already has a service worker adds that line to it and names that worker instead:
+ * a second worker registered at the same scope would replace the first. Without either, the
+ * button stays hidden.
+ *
+ * Reopen link: a page URL with the fragment #parley-token=<visitor token> (the offline-reply
+ * email links to <parleyd>/chat/<channelId>#parley-token=...) makes the widget take that token as
+ * this channel's visitor, replacing any other, open the chat, and remove the fragment from the
+ * address bar.
  *
  * localStorage keys (per channel): parley.<channelId>.token, .lastSeen, .open, .history (the last
  * 200 rendered messages, so a returning visitor sees the conversation before resuming after
@@ -97,6 +123,50 @@
   };
 
   // ---------------------------------------------------------------------------------------------
+  // Reopen link: #parley-token=<visitor token>
+
+  /**
+   * Takes the token out of the URL fragment and out of the address bar: it is a credential, and
+   * should not stay in view, in a bookmark or in a link copied from the address bar. Other
+   * parts of the fragment (joined with &) are left as they were.
+   */
+  function takeHandedToken() {
+    const hash = window.location.hash || '';
+    if (hash.indexOf('parley-token=') < 0) return null;
+    let handed = null;
+    const rest = [];
+    for (const part of hash.slice(1).split('&')) {
+      if (part.startsWith('parley-token=')) {
+        if (handed === null) {
+          try { handed = decodeURIComponent(part.slice('parley-token='.length)).trim(); } catch (_) { handed = ''; }
+        }
+      } else if (part) {
+        rest.push(part);
+      }
+    }
+    try {
+      const url = window.location.pathname + window.location.search + (rest.length ? '#' + rest.join('&') : '');
+      window.history.replaceState(window.history.state, '', url);
+    } catch (_) { /* a sandboxed frame: the fragment stays, the token is still taken */ }
+    return handed && handed.length <= 4096 ? handed : null;
+  }
+
+  {
+    const handed = takeHandedToken();
+    if (handed && configured) {
+      // The visitor came from the link in a reply email, maybe on another device: continue
+      // their conversation here. A different visitor's copy of the thread must not show under
+      // it; unsent messages stay, as when a stored token is replaced by the server.
+      if (store.get('token') !== handed) {
+        store.remove('history');
+        store.remove('lastSeen');
+        store.set('token', handed);
+      }
+      store.set('open', '1');
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // State
 
   let token = store.get('token') || null;
@@ -122,6 +192,7 @@
   let sessionInFlight = null;
   let sessionChecked = false;
   let saveTimer = null;
+  let suspended = false; // the page sits in the back/forward cache (see suspend)
 
   // ---------------------------------------------------------------------------------------------
   // Helpers
@@ -151,6 +222,7 @@
   const ICON_CLOSE = ['M6 6l12 12', 'M18 6L6 18'];
   const ICON_MINIMISE = ['M6 9l6 6 6-6'];
   const ICON_SEND = ['M4 12l16-8-6 16-2.5-6.5z', 'M11.5 13.5L20 4'];
+  const ICON_BELL = ['M6 9a6 6 0 0 1 12 0c0 6.5 2.5 8 2.5 8h-17S6 15.5 6 9z', 'M10.2 20.5a2 2 0 0 0 3.6 0'];
 
   function newClientId() {
     if (window.crypto && typeof window.crypto.randomUUID === 'function') return window.crypto.randomUUID();
@@ -224,9 +296,18 @@
 .parley-root .parley-status[data-state="reconnecting"] .parley-dot,.parley-root .parley-status[data-state="connecting"] .parley-dot{animation:parley-blink 1.2s ease-in-out infinite}
 .parley-root .parley-status[data-state="unavailable"] .parley-dot,.parley-root .parley-status[data-state="misconfigured"] .parley-dot{background:#f87171}
 @keyframes parley-blink{50%{opacity:.35}}
-.parley-root .parley-close{flex:none;width:34px;height:34px;border-radius:50%;border:0;padding:0;background:transparent;color:#fff;display:flex;align-items:center;justify-content:center}
-.parley-root .parley-close:hover{background:rgba(255,255,255,.16)}
+.parley-root .parley-close,.parley-root .parley-notify{flex:none;width:34px;height:34px;border-radius:50%;border:0;padding:0;background:transparent;color:#fff;display:flex;align-items:center;justify-content:center}
+.parley-root .parley-close:hover,.parley-root .parley-notify:hover{background:rgba(255,255,255,.16)}
 .parley-root .parley-close svg{width:20px;height:20px}
+.parley-root .parley-notify{position:relative}
+.parley-root .parley-notify[hidden],.parley-root .parley-notice[hidden]{display:none}
+.parley-root .parley-notify svg{width:18px;height:18px}
+.parley-root .parley-notify[data-state="on"] svg{fill:currentColor}
+.parley-root .parley-notify[data-state="asking"] svg{animation:parley-blink 1.2s ease-in-out infinite}
+.parley-root .parley-notify[data-state="failed"]::after{content:"";position:absolute;top:6px;right:6px;width:8px;height:8px;border-radius:50%;background:#f87171;box-shadow:0 0 0 2px var(--parley-accent)}
+.parley-root .parley-notify:focus-visible{outline:3px solid rgba(255,255,255,.6);outline-offset:1px}
+.parley-root .parley-notice{margin-top:3px;font-size:12px;line-height:1.35;color:#fff;opacity:.95}
+.parley-root .parley-notice[data-kind="error"]{color:#fde68a}
 .parley-root .parley-body{flex:1;overflow-y:auto;padding:16px 14px 8px;background:#fafafb;overscroll-behavior:contain}
 .parley-root .parley-welcome{margin:0 auto 14px;max-width:88%;padding:10px 14px;border-radius:12px;background:#fff;border:1px solid var(--parley-border);
   color:var(--parley-muted);font-size:13px;text-align:center}
@@ -288,10 +369,17 @@
   status.appendChild(statusText);
   heading.appendChild(title);
   heading.appendChild(status);
+  const notice = el('div', 'parley-notice', { 'data-parley': 'notice', role: 'status' });
+  notice.hidden = true;
+  heading.appendChild(notice);
+  const notifyButton = el('button', 'parley-notify', { type: 'button', 'data-parley': 'notify', 'data-state': 'off' });
+  notifyButton.appendChild(icon(ICON_BELL));
+  notifyButton.hidden = true; // until this browser is known to take Web Push here (setupPush)
   const closeButton = el('button', 'parley-close', { type: 'button', 'data-parley': 'close', 'aria-label': 'Minimise chat' });
   closeButton.appendChild(icon(ICON_MINIMISE));
   header.appendChild(avatar);
   header.appendChild(heading);
+  header.appendChild(notifyButton);
   header.appendChild(closeButton);
 
   const body = el('div', 'parley-body', { 'data-parley': 'scroller' });
@@ -672,7 +760,7 @@
       scheduleReconnect();
       return;
     }
-    if (ws) return;
+    if (ws || suspended) return;
     let socket;
     try {
       socket = new WebSocket(socketURL(token));
@@ -733,7 +821,7 @@
   }
 
   function scheduleReconnect() {
-    if (reconnectTimer || ws) return;
+    if (reconnectTimer || ws || suspended) return;
     const base = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * Math.pow(2, reconnectAttempts));
     const delay = Math.min(BACKOFF_MAX_MS, Math.round(base * (0.75 + Math.random() * 0.5)));
     reconnectAttempts++;
@@ -741,11 +829,33 @@
   }
 
   function reconnectNow() {
-    if (!configured || ws) return;
+    if (!configured || ws || suspended) return;
     reconnectAttempts = 0;
     clearTimeout(reconnectTimer);
     reconnectTimer = null;
     connect();
+  }
+
+  /**
+   * The page is going into the back/forward cache: frozen, not unloaded, and Chromium keeps its
+   * WebSocket open. The server would go on counting the visitor as present, so a reply would be
+   * "delivered" to a page nobody sees instead of waiting for them or going out as a push.
+   * The socket is closed on the way in; pageshow reconnects on the way back.
+   */
+  function suspend() {
+    suspended = true;
+    clearTimeout(reconnectTimer);
+    reconnectTimer = null;
+    clearTimeout(connectTimer);
+    stopPolling();
+    if (ws) {
+      const socket = ws;
+      ws = null;
+      socketGeneration++; // its close event is no longer ours to handle
+      socketOpenedAt = 0;
+      try { socket.close(1000, 'page hidden'); } catch (_) { /* already closing */ }
+    }
+    setConnection('reconnecting');
   }
 
   function startPolling() {
@@ -784,10 +894,198 @@
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Notifications (Web Push): the bell button, the service worker, the subscription
+
+  const pushKeyURL = endpoint('widget/push-key');
+  const pushSubscriptionsURL = endpoint(chanPath + '/push-subscriptions');
+  const PUSH_STEP_TIMEOUT_MS = 30000;
+  const NOTICE_MS = 8000;
+  const NOTIFY_LABEL = {
+    off: 'Turn on notifications for replies',
+    asking: 'Turning on notifications\u2026',
+    on: 'Notifications are on',
+    failed: 'Notifications could not be turned on \u2014 try again',
+  };
+  let notifyState = 'off';
+  let pushKey = null; // Uint8Array: the server's VAPID public key, the subscription's applicationServerKey
+  let noticeTimer = null;
+
+  function setNotifyState(next) {
+    notifyState = next;
+    notifyButton.setAttribute('data-state', next);
+    notifyButton.setAttribute('aria-label', NOTIFY_LABEL[next]);
+    notifyButton.setAttribute('aria-pressed', next === 'on' ? 'true' : 'false');
+    notifyButton.title = NOTIFY_LABEL[next];
+  }
+
+  function showNotice(text, kind) {
+    clearTimeout(noticeTimer);
+    notice.textContent = text;
+    notice.setAttribute('data-kind', kind || 'info');
+    notice.hidden = !text;
+    if (text) noticeTimer = setTimeout(() => showNotice(''), NOTICE_MS);
+  }
+
+  function pushSupported() {
+    return window.isSecureContext === true && 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
+  }
+
+  /** The worker to register: the script named in data-service-worker, else parleyd's own; null
+   *  when that is not on the page's origin (browsers register same-origin scripts only). */
+  function serviceWorkerURL() {
+    const named = (script.getAttribute('data-service-worker') || '').trim();
+    let url;
+    try {
+      url = named ? new URL(named, window.location.href) : new URL('widget-sw.js', baseURL);
+    } catch (_) {
+      return null;
+    }
+    if (url.origin === window.location.origin) return url.href;
+    if (named) console.warn('[parley] data-service-worker must be a script on this page\'s origin:', named);
+    return null;
+  }
+
+  function decodeKey(base64url) {
+    if (typeof base64url !== 'string' || !/^[A-Za-z0-9_-]+$/.test(base64url)) return null;
+    const base64 = base64url.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((base64url.length + 3) % 4);
+    try {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      return bytes.length === 65 && bytes[0] === 4 ? bytes : null; // an uncompressed P-256 point
+    } catch (_) {
+      return null;
+    }
+  }
+
+  function sameBytes(buffer, bytes) {
+    if (!buffer) return false;
+    const other = new Uint8Array(buffer);
+    return other.length === bytes.length && other.every((b, i) => b === bytes[i]);
+  }
+
+  function withTimeout(promise, what) {
+    let timer;
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(what + ' (no answer after ' + PUSH_STEP_TIMEOUT_MS / 1000 + ' s)')), PUSH_STEP_TIMEOUT_MS);
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  /** Shows the button when everything a subscription needs is there; with the permission given
+   *  on an earlier visit, subscribes again at once (the server keeps one copy per endpoint). */
+  async function setupPush() {
+    if (!configured || !pushSupported() || !serviceWorkerURL() || Notification.permission === 'denied') return;
+    try {
+      const response = await fetch(pushKeyURL, { credentials: 'omit', cache: 'no-store' });
+      if (!response.ok) return; // 404: Web Push is not set up on this server
+      const body = await response.json();
+      pushKey = decodeKey(body && body.publicKey);
+    } catch (_) {
+      return; // offline, or not our server: no button rather than one that cannot work
+    }
+    if (!pushKey) return;
+    setNotifyState('off');
+    notifyButton.hidden = false;
+    if (Notification.permission === 'granted') subscribePush(false);
+  }
+
+  /** Called on click (`asked`: the permission prompt needs that user gesture, so nothing may be
+   *  awaited before requestPermission) and silently on load once permission was given. */
+  async function subscribePush(asked) {
+    if (notifyState === 'asking' || !pushKey) return;
+    setNotifyState('asking');
+    if (asked) showNotice('');
+    try {
+      let permission = Notification.permission;
+      if (permission !== 'granted') permission = await requestPermission();
+      if (permission !== 'granted') {
+        setNotifyState('off');
+        if (permission === 'denied') notifyButton.hidden = true; // asking again would do nothing
+        showNotice(permission === 'denied' ? 'Notifications are blocked for this site' : 'Notifications were not turned on', 'error');
+        return;
+      }
+      const registration = await withTimeout(activeRegistration(), 'the service worker did not start');
+      const subscription = await withTimeout(pushSubscription(registration), 'the browser did not subscribe');
+      await withTimeout(sendSubscription(subscription), 'the server did not answer');
+      setNotifyState('on');
+      if (asked) showNotice('Notifications on \u2014 we\u2019ll let you know when we reply');
+    } catch (error) {
+      setNotifyState('failed');
+      console.warn('[parley] notifications could not be turned on:', error);
+      if (asked) {
+        const blocked = error && error.name === 'NotAllowedError';
+        showNotice(blocked ? 'Notifications are blocked for this site' : 'Notifications could not be turned on \u2014 try again later', 'error');
+      }
+    }
+  }
+
+  function requestPermission() {
+    // Older Safari takes a callback and returns nothing; the others return a promise.
+    return new Promise((resolve) => {
+      const result = Notification.requestPermission(resolve);
+      if (result && typeof result.then === 'function') result.then(resolve, () => resolve('default'));
+    });
+  }
+
+  /** Registers the worker and waits until it is active: subscribe() needs an active worker, and
+   *  navigator.serviceWorker.ready would never settle when the worker's scope does not cover
+   *  this page (parleyd under a path prefix). */
+  async function activeRegistration() {
+    const registration = await navigator.serviceWorker.register(serviceWorkerURL());
+    if (registration.active) return registration;
+    const worker = registration.installing || registration.waiting;
+    if (!worker) throw new Error('the service worker registration has no worker');
+    await new Promise((resolve, reject) => {
+      const check = () => {
+        if (worker.state === 'activated') resolve();
+        else if (worker.state === 'redundant') reject(new Error('the service worker failed to install'));
+      };
+      worker.addEventListener('statechange', check);
+      check();
+    });
+    return registration;
+  }
+
+  async function pushSubscription(registration) {
+    const existing = await registration.pushManager.getSubscription();
+    if (existing) {
+      if (sameBytes(existing.options && existing.options.applicationServerKey, pushKey)) return existing;
+      // Made for another key: parleyd's pushes would not verify against it. With parleyd's own
+      // worker it can only be an old Parley subscription; a site's worker may hold the site's
+      // own push, which is not ours to end.
+      if ((script.getAttribute('data-service-worker') || '').trim()) {
+        throw new Error('the site\'s service worker already has a push subscription made with another key');
+      }
+      await existing.unsubscribe();
+    }
+    return registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: pushKey });
+  }
+
+  async function sendSubscription(subscription) {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (!(await ensureSession())) throw new Error('no visitor session');
+      const response = await fetch(pushSubscriptionsURL, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + token },
+        body: JSON.stringify(subscription.toJSON()),
+        credentials: 'omit',
+      });
+      if (response.ok) return;
+      if (response.status !== 401) throw new Error((await readError(response)) + ' (HTTP ' + response.status + ')');
+      sessionChecked = false; // the token is no longer valid: get a (new) visitor and try once more
+    }
+    throw new Error('the visitor token was refused');
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Wiring
 
   launcher.addEventListener('click', () => { if (isOpen) closeWindow(); else openWindow(); });
   closeButton.addEventListener('click', closeWindow);
+  notifyButton.addEventListener('click', () => {
+    // There is no "off" here: the browser's own site settings are where a visitor stops them.
+    if (notifyState === 'on') showNotice('Notifications are on \u2014 turn them off in your browser\u2019s site settings');
+    else subscribePush(true);
+  });
   composer.addEventListener('submit', (event) => {
     event.preventDefault();
     if (send(input.value)) {
@@ -812,7 +1110,15 @@
   input.addEventListener('input', autosize);
 
   window.addEventListener('online', reconnectNow);
-  window.addEventListener('pagehide', saveNow);
+  window.addEventListener('pagehide', (event) => {
+    saveNow();
+    if (event.persisted) suspend();
+  });
+  window.addEventListener('pageshow', (event) => {
+    if (!event.persisted || !suspended) return;
+    suspended = false;
+    reconnectNow();
+  });
   document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') reconnectNow(); });
 
   function restore() {
@@ -859,6 +1165,7 @@
   else document.addEventListener('DOMContentLoaded', mount, { once: true });
 
   if (configured) connect();
+  setupPush();
 
   window.Parley = {
     __parley: true,
@@ -877,6 +1184,7 @@
         lastSeen,
         messages: byId.size,
         pending: pendingEntries().length,
+        notifications: notifyButton.hidden ? 'unavailable' : notifyState,
       };
     },
   };
