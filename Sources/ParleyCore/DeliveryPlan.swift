@@ -48,7 +48,8 @@ public struct PlannedRoute: Sendable, Equatable {
     }
 }
 
-public struct UnavailableRoute: Sendable, Equatable {
+/// A route that cannot carry a reply, and why: in a plan, or given up on by a push-back.
+public struct UnavailableRoute: Sendable, Equatable, Codable {
     public var route: DeliveryRoute
     public var channelID: ChannelID
     public var reason: String

@@ -144,14 +144,14 @@ public final class PushBackDispatcher: Service {
                 try await pushBacks.retryPushBack(job, via: planned.route, channel: planned.channelID, at: now.addingTimeInterval(delay), error: reason, now: now)
                 count(planned.route, "retried")
             } else {
-                try await moveOn(job, PushBackFailure(route: planned.route, channelID: planned.channelID, reason: "gave up after \(job.attempts + 1) attempts: \(reason)"))
+                try await moveOn(job, UnavailableRoute(route: planned.route, channelID: planned.channelID, reason: "gave up after \(job.attempts + 1) attempts: \(reason)"))
             }
         case .gaveUp(let reason):
-            try await moveOn(job, PushBackFailure(route: planned.route, channelID: planned.channelID, reason: reason))
+            try await moveOn(job, UnavailableRoute(route: planned.route, channelID: planned.channelID, reason: reason))
         }
     }
 
-    private func moveOn(_ job: PushBackJob, _ failure: PushBackFailure) async throws {
+    private func moveOn(_ job: PushBackJob, _ failure: UnavailableRoute) async throws {
         try await pushBacks.movePushBackOn(job, after: failure, now: clock.now())
         count(failure.route, "gave_up")
         logger.notice("push-back route gave up; trying the next", metadata: [
@@ -310,7 +310,7 @@ public final class PushBackDispatcher: Service {
 
     private static func key(_ route: DeliveryRoute, _ channel: ChannelID) -> String { "\(route.rawValue)@\(channel.rawValue)" }
 
-    private static func nothingLeft(_ ruledOut: [PushBackFailure], _ plan: DeliveryPlan) -> String {
+    private static func nothingLeft(_ ruledOut: [UnavailableRoute], _ plan: DeliveryPlan) -> String {
         let reasons = ruledOut.map { "\($0.route.phrase): \($0.reason)" } + plan.unavailable.map(\.reason)
         let why = reasons.isEmpty ? "" : ": " + reasons.joined(separator: "; ")
         return "no route reached the visitor while they were away\(why). The reply waits in the chat for their return."

@@ -15,13 +15,13 @@ public struct PushBackJob: Sendable, Equatable {
     public var route: DeliveryRoute?
     public var routeChannelID: ChannelID?
     /// Routes earlier rows of the run gave up on.
-    public var ruledOut: [PushBackFailure]
+    public var ruledOut: [UnavailableRoute]
     /// Attempts made on this row before this claim.
     public var attempts: Int
 
     public init(
         id: Int64, conversationID: ConversationID, firstMessageID: MessageID, lastMessageID: MessageID, route: DeliveryRoute?,
-        routeChannelID: ChannelID?, ruledOut: [PushBackFailure], attempts: Int
+        routeChannelID: ChannelID?, ruledOut: [UnavailableRoute], attempts: Int
     ) {
         self.id = id
         self.conversationID = conversationID
@@ -31,19 +31,6 @@ public struct PushBackJob: Sendable, Equatable {
         self.routeChannelID = routeChannelID
         self.ruledOut = ruledOut
         self.attempts = attempts
-    }
-}
-
-/// A route a push-back gave up on, and why.
-public struct PushBackFailure: Sendable, Equatable, Codable {
-    public var route: DeliveryRoute
-    public var channelID: ChannelID
-    public var reason: String
-
-    public init(route: DeliveryRoute, channelID: ChannelID, reason: String) {
-        self.route = route
-        self.channelID = channelID
-        self.reason = reason
     }
 }
 
@@ -64,7 +51,7 @@ public protocol PushBackRepository: Sendable {
     ) async throws -> [Message]
     func retryPushBack(_ job: PushBackJob, via route: DeliveryRoute, channel: ChannelID, at next: Date, error: String, now: Date) async throws
     /// The row's route gave up: it ends failed, and a new row takes the run on to the next route now.
-    func movePushBackOn(_ job: PushBackJob, after failure: PushBackFailure, now: Date) async throws
+    func movePushBackOn(_ job: PushBackJob, after failure: UnavailableRoute, now: Date) async throws
     /// No route is left: the row ends failed and the held replies carry the reason (they still
     /// wait in the chat for the visitor's return). Returns them.
     func abandonPushBack(_ job: PushBackJob, reason: String, at time: Date) async throws -> [Message]

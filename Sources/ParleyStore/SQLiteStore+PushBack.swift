@@ -47,7 +47,7 @@ extension SQLiteStore: PushBackRepository {
                     firstMessageID: MessageID(row["first_message_id"]), lastMessageID: MessageID(row["last_message_id"]),
                     route: (row["route"] as String?).flatMap(DeliveryRoute.init(rawValue:)),
                     routeChannelID: (row["route_channel_id"] as String?).map(ChannelID.init),
-                    ruledOut: (try? JSONDecoder().decode([PushBackFailure].self, from: Data((row["ruled_out"] as String).utf8))) ?? [],
+                    ruledOut: (try? JSONDecoder().decode([UnavailableRoute].self, from: Data((row["ruled_out"] as String).utf8))) ?? [],
                     attempts: row["attempts"]
                 )
             }
@@ -107,7 +107,7 @@ extension SQLiteStore: PushBackRepository {
         }
     }
 
-    public func movePushBackOn(_ job: PushBackJob, after failure: PushBackFailure, now: Date) async throws {
+    public func movePushBackOn(_ job: PushBackJob, after failure: UnavailableRoute, now: Date) async throws {
         let ruledOut = String(decoding: try JSONEncoder().encode(job.ruledOut + [failure]), as: UTF8.self)
         try await pool.write { db in
             try Self.end(db, job, state: "failed", route: failure.route, channel: failure.channelID, error: failure.reason, at: now)
