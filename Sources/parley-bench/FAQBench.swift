@@ -47,7 +47,7 @@ struct FAQBench {
 
 /// The benchmark's result, in the `RESULT` JSON line like the other modes; durations in
 /// microseconds unless the name says otherwise.
-struct FAQBenchReport: Encodable {
+struct FAQBenchReport: BenchResult {
     let mode = "faq"
     let seed: UInt64
     let entries: Int
@@ -85,13 +85,6 @@ struct FAQBenchReport: Encodable {
         self.turn = turn
         self.quality = quality
         self.suggestionsMicros = BenchReport.rounded(suggestionsMicros)
-    }
-
-    func resultLine() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let json = (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        return "RESULT " + json
     }
 
     func table() -> String {

@@ -2,7 +2,7 @@ import Foundation
 
 /// Everything the run produced, shaped for the `RESULT` JSON line (field names are the contract with
 /// scripts; keep them stable).
-struct BenchReport: Encodable {
+struct BenchReport: BenchResult {
     struct Latency: Encodable {
         let p50: Double
         let p90: Double
@@ -84,13 +84,6 @@ struct BenchReport: Encodable {
         guard value.isFinite else { return 0 }
         let scale = pow(10, Double(places))
         return (value * scale).rounded() / scale
-    }
-
-    func resultLine() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let json = (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        return "RESULT " + json
     }
 }
 

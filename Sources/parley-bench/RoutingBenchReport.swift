@@ -2,7 +2,7 @@ import Foundation
 
 /// The routing benchmark's result, shaped for the `RESULT` JSON line like the HTTP modes (field names
 /// are the contract with scripts). Durations in microseconds unless the name says otherwise.
-struct RoutingBenchReport: Encodable {
+struct RoutingBenchReport: BenchResult {
     struct Latency: Encodable {
         let count: Int
         let p50: Double
@@ -82,13 +82,6 @@ struct RoutingBenchReport: Encodable {
         self.positionLookupNanos = BenchReport.rounded(positionLookupNanos, places: 1)
         self.nextTimedCheckMicros = BenchReport.rounded(nextTimedCheckMicros)
         passed = decisionMicros.p99 < Self.p99TargetMicros
-    }
-
-    func resultLine() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let json = (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        return "RESULT " + json
     }
 
     /// The human-readable table: one row for all decisions, then one per event kind.
