@@ -159,7 +159,7 @@ struct FAQMatchingTests {
         let sample = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("samples/faq/knowledge-base.json")
-        let knowledgeBase = try KnowledgeBase(contentsOf: sample)
+        let knowledgeBase = try KnowledgeBase(json: Data(contentsOf: sample))
         #expect(knowledgeBase.entries.map(\.id) == FAQFixtures.entries.map(\.id))
         #expect(knowledgeBase.entry(id: "invoice")?.team == TeamID(3))
         let bot = FAQBot(knowledgeBase: knowledgeBase)

@@ -14,12 +14,13 @@ public struct FAQConfigurationError: Error, Sendable, Equatable, CustomStringCon
         [file, field.isEmpty ? nil : field, problem].compactMap { $0 }.joined(separator: ": ")
     }
 
-    init(field: String, _ problem: String) {
+    public init(field: String, _ problem: String) {
         self.field = field
         self.problem = problem
     }
 
-    func inFile(_ path: String) -> Self {
+    /// The same refusal, naming the file the document came from.
+    public func inFile(_ path: String) -> Self {
         var located = self
         located.file = path
         return located

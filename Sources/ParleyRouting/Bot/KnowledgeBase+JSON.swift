@@ -43,21 +43,6 @@ extension KnowledgeBase {
         try self.init(entries: entries)
     }
 
-    /// Reads the file at `url`; a refusal carries its path.
-    public init(contentsOf url: URL) throws(FAQConfigurationError) {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw FAQConfigurationError(field: "", "cannot be read (\(error.localizedDescription))").inFile(url.path)
-        }
-        do {
-            try self.init(json: data)
-        } catch {
-            throw error.inFile(url.path)
-        }
-    }
-
     /// The document as it arrives: everything optional, so a missing field is reported by the
     /// checks above in the same words as an empty one, and only a wrong type reaches the decoder.
     private struct Document: Decodable {

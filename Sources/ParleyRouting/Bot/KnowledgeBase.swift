@@ -2,8 +2,8 @@ import Foundation
 
 /// The FAQ bot's checked set of entries, in the order the admin gave them.
 ///
-/// Built from values (the admin API) with `init(entries:)` or from a JSON file with
-/// `init(json:)` / `init(contentsOf:)`; both refuse the same mistakes with the same
+/// Built from values (the admin API) with `init(entries:)` or from a JSON document with
+/// `init(json:)` (the gateway reads files: `init(contentsOf:)`); both refuse the same mistakes with the same
 /// `FAQConfigurationError`, naming the entry and field. Surrounding whitespace is taken off ids,
 /// questions and answers. An empty knowledge base is allowed: its bot misses every time and so
 /// hands over after the configured number of misses.
