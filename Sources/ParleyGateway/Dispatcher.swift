@@ -63,7 +63,8 @@ public final class Dispatcher: Service {
             while !Task.isCancelled {
                 let sent = await self.drainDue()
                 if sent > 0 { continue }
-                await self.wakeSignal.wait(timeout: await self.sleepDuration())
+                let next = try? await self.outbox.nextDueDate()
+                await self.wakeSignal.wait(until: next ?? nil, now: self.clock.now(), longest: self.longestSleep)
             }
         }
     }
@@ -87,13 +88,6 @@ public final class Dispatcher: Service {
             }
         }
         return items.count
-    }
-
-    private func sleepDuration() async -> Duration {
-        guard let next = try? await outbox.nextDueDate() else { return longestSleep }
-        let seconds = next.timeIntervalSince(clock.now())
-        if seconds <= 0 { return .milliseconds(1) }
-        return min(longestSleep, .milliseconds(Int64(seconds * 1_000) + 1))
     }
 
     public static let optedOutReason = "the customer opted out of messages on this channel (replied STOP); they must opt back in (START) first"

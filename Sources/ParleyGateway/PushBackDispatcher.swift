@@ -69,7 +69,8 @@ public final class PushBackDispatcher: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 if await self.drainDue() > 0 { continue }
-                await self.wakeSignal.wait(timeout: await self.sleepDuration())
+                let next = try? await self.pushBacks.nextPushBackDue()
+                await self.wakeSignal.wait(until: next ?? nil, now: self.clock.now(), longest: self.longestSleep)
             }
         }
     }
@@ -90,13 +91,6 @@ public final class PushBackDispatcher: Service {
             for job in jobs { group.addTask { await self.pushBack(job) } }
         }
         return jobs.count
-    }
-
-    private func sleepDuration() async -> Duration {
-        guard let next = try? await pushBacks.nextPushBackDue() else { return longestSleep }
-        let seconds = next.timeIntervalSince(clock.now())
-        if seconds <= 0 { return .milliseconds(1) }
-        return min(longestSleep, .milliseconds(Int64(seconds * 1_000) + 1))
     }
 
     private func pushBack(_ job: PushBackJob) async {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Lets a sleeping loop be woken early: the dispatcher sleeps until its next due row, and a new
 /// outbox row wakes it at once. No polling loop that wakes every few milliseconds.
 actor WakeSignal {
@@ -12,6 +14,14 @@ actor WakeSignal {
         } else {
             pending = true
         }
+    }
+
+    /// Sleeps until `next` is due (a loop's earliest row; `nil` when nothing waits), never longer
+    /// than `longest` (a safety net, not a poll), or until signalled.
+    func wait(until next: Date?, now: Date, longest: Duration) async {
+        guard let next else { return await wait(timeout: longest) }
+        let seconds = next.timeIntervalSince(now)
+        await wait(timeout: seconds <= 0 ? .milliseconds(1) : min(longest, .milliseconds(Int64(seconds * 1_000) + 1)))
     }
 
     /// Returns when signalled, when `timeout` has passed, or when the task is cancelled.
