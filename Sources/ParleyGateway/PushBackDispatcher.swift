@@ -117,7 +117,14 @@ public final class PushBackDispatcher: Service {
                 bus.publish(messages.map { .messageUpdated($0) })
                 return
             }
-            let attempt = await self.attempt(route, held: held, conversation: conversation)
+            guard let home = try await registry.connector(for: conversation.channelID) as? any VisitorChannelConnector else {
+                throw GatewayError.notFound("channel \(conversation.channelID) is not a web-chat channel")
+            }
+            let visitor = AwayVisitor(
+                conversation: conversation, held: held, businessName: home.channel.name,
+                reopenLink: Self.reopenLink(home, conversation, publicBaseURL: publicBaseURL)
+            )
+            let attempt = await self.attempt(route, to: visitor)
             try await record(attempt, of: route, for: job, metadata: metadata)
         } catch {
             // The row keeps its lease and is tried again when it runs out: nothing is lost.
@@ -153,29 +160,38 @@ public final class PushBackDispatcher: Service {
         ])
     }
 
-    private func attempt(_ route: PlannedRoute, held: [Message], conversation: Conversation) async -> PushBackAttempt {
-        if route.linked { return await sendOnLinkedChannel(route, held: held, conversation: conversation) }
+    /// The visitor every route addresses: their conversation, the replies waiting for them, and
+    /// what the notice and the email show them.
+    private struct AwayVisitor {
+        let conversation: Conversation
+        let held: [Message]
+        let businessName: String
+        let reopenLink: String
+    }
+
+    private func attempt(_ route: PlannedRoute, to visitor: AwayVisitor) async -> PushBackAttempt {
+        if route.linked { return await sendOnLinkedChannel(route, to: visitor) }
         switch route.route {
-        case .webPush: return await notifyBrowsers(held: held, conversation: conversation)
-        case .email: return await sendEmail(held: held, conversation: conversation)
+        case .webPush: return await notifyBrowsers(visitor)
+        case .email: return await sendEmail(to: visitor)
         default: return .gaveUp(reason: "\(route.route.phrase) is not a push-back route")
         }
     }
 
     // MARK: - Web Push
 
-    private func notifyBrowsers(held: [Message], conversation: Conversation) async -> PushBackAttempt {
+    private func notifyBrowsers(_ visitor: AwayVisitor) async -> PushBackAttempt {
         guard let webPush else { return .gaveUp(reason: "Web Push is not configured on this server") }
+        let conversation = visitor.conversation
         let subscriptions: [PushSubscription]
-        let link: String
         do {
             subscriptions = try await pushSubscriptions.pushSubscriptions(channel: conversation.channelID, visitor: conversation.externalID)
-            link = try await reopenLink(for: conversation)
         } catch {
             return .retry(reason: "\(error)", after: nil)
         }
-        let channelName = (try? await registry.connector(for: conversation.channelID).channel.name) ?? "us"
-        let notice = PushBackNotice(businessName: channelName, replies: held, url: link, conversationID: conversation.id).json
+        let notice = PushBackNotice(
+            businessName: visitor.businessName, replies: visitor.held, url: visitor.reopenLink, conversationID: conversation.id
+        ).json
         var reached = 0
         var temporary: (reason: String, after: TimeInterval?)?
         var refusals: [String] = []
@@ -205,17 +221,17 @@ public final class PushBackDispatcher: Service {
 
     // MARK: - Email
 
-    private func sendEmail(held: [Message], conversation: Conversation) async -> PushBackAttempt {
+    private func sendEmail(to visitor: AwayVisitor) async -> PushBackAttempt {
         guard let mail else { return .gaveUp(reason: "this server has no SMTP server to send from (PARLEY_SMTP_URL)") }
         let letter: OfflineReplyMail
         let recipient: MailAddress
         do {
-            guard let address = try await reach.email(ofContact: conversation.contactID) else {
+            guard let address = try await reach.email(ofContact: visitor.conversation.contactID) else {
                 return .gaveUp(reason: "the visitor left no email address")
             }
             guard let parsed = MailAddress(address) else { return .gaveUp(reason: "the address '\(address)' the visitor left is not valid") }
             recipient = parsed
-            letter = try await compose(held: held, conversation: conversation)
+            letter = try await compose(for: visitor)
         } catch {
             return .retry(reason: "\(error)", after: nil)
         }
@@ -227,15 +243,15 @@ public final class PushBackDispatcher: Service {
         }
     }
 
-    private func compose(held: [Message], conversation: Conversation) async throws -> OfflineReplyMail {
-        let channel = try await registry.connector(for: conversation.channelID).channel
-        let context = try await conversations.messages(in: conversation.id, before: held[0].id, limit: Self.emailContextMessages)
+    private func compose(for visitor: AwayVisitor) async throws -> OfflineReplyMail {
+        let held = visitor.held
+        let context = try await conversations.messages(in: visitor.conversation.id, before: held[0].id, limit: Self.emailContextMessages)
         var names: [AgentID: String] = [:]
         func name(of sender: MessageSender) async -> String {
             switch sender {
             case .contact: return "You"
             case .bot: return "Assistant"
-            case .system: return channel.name
+            case .system: return visitor.businessName
             case .agent(let id):
                 if let known = names[id] { return known }
                 let found = (try? await agents.agent(id))?.name ?? "Our team"
@@ -248,25 +264,23 @@ public final class PushBackDispatcher: Service {
             lines.append(.init(who: await name(of: message.sender), text: message.content.previewText, time: message.createdAt))
         }
         return OfflineReplyMail(
-            businessName: channel.name, agentName: await name(of: held[0].sender),
+            businessName: visitor.businessName, agentName: await name(of: held[0].sender),
             replyText: held.map(\.content.previewText).joined(separator: "\n\n"), recentContext: lines,
-            reopenURL: try await reopenLink(for: conversation)
+            reopenURL: visitor.reopenLink
         )
     }
 
     /// The page that reopens the chat, carrying the visitor's token in the fragment (never sent
     /// to a server, so it stays out of access logs) for the widget to adopt.
-    private func reopenLink(for conversation: Conversation) async throws -> String {
-        guard let connector = try await registry.connector(for: conversation.channelID) as? any VisitorChannelConnector else {
-            throw GatewayError.notFound("channel \(conversation.channelID) is not a web-chat channel")
-        }
-        let page = connector.reopenURL ?? "\(publicBaseURL)/chat/\(conversation.channelID.rawValue)"
-        return "\(page)#parley-token=\(connector.token(forVisitor: conversation.externalID))"
+    private static func reopenLink(_ home: any VisitorChannelConnector, _ conversation: Conversation, publicBaseURL: String) -> String {
+        let page = home.reopenURL ?? "\(publicBaseURL)/chat/\(conversation.channelID.rawValue)"
+        return "\(page)#parley-token=\(home.token(forVisitor: conversation.externalID))"
     }
 
     // MARK: - Linked channels
 
-    private func sendOnLinkedChannel(_ route: PlannedRoute, held: [Message], conversation: Conversation) async -> PushBackAttempt {
+    private func sendOnLinkedChannel(_ route: PlannedRoute, to visitor: AwayVisitor) async -> PushBackAttempt {
+        let (conversation, held) = (visitor.conversation, visitor.held)
         let connector: any ChannelConnector
         let identity: IdentityActivity
         do {
