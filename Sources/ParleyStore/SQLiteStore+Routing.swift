@@ -82,7 +82,7 @@ extension SQLiteStore: RoutingRepository {
 
     public func agentLoads(_ ids: [AgentID]?) async throws -> [AgentLoad] {
         try await pool.read { db in
-            let filter = ids.map { "WHERE a.id IN (\($0.map { String($0.rawValue) }.joined(separator: ",")))" } ?? ""
+            let filter = ids.map { "WHERE a.id IN \(Self.idList($0.map(\.rawValue)))" } ?? ""
             return try Row.fetchAll(
                 db,
                 sql: """
@@ -103,7 +103,7 @@ extension SQLiteStore: RoutingRepository {
 
     public func waitingConversations(_ ids: [ConversationID]?) async throws -> [WaitingConversation] {
         try await pool.read { db in
-            let filter = ids.map { " AND c.id IN (\($0.map { String($0.rawValue) }.joined(separator: ",")))" } ?? ""
+            let filter = ids.map { " AND c.id IN \(Self.idList($0.map(\.rawValue)))" } ?? ""
             // The sticky agent: whoever last served this contact, in this conversation before it
             // was reopened or in an earlier one.
             return try Row.fetchAll(
@@ -150,6 +150,11 @@ extension SQLiteStore: RoutingRepository {
         try await write { db in
             try db.execute(sql: "UPDATE conversations SET team_id = ? WHERE id = ?", arguments: [team.rawValue, id.rawValue])
         }
+    }
+
+    /// `(1,2,3)`: row ids are integers, so they are written into the SQL as they are.
+    private static func idList(_ ids: [Int64]) -> String {
+        "(" + ids.map(String.init).joined(separator: ",") + ")"
     }
 
     private static func teams(_ db: Database, where name: String?) throws -> [TeamRecord] {
