@@ -191,6 +191,26 @@ def _free_port() -> int:
 # The agent side, over the REST API
 
 
+def http_json(url: str, method: str = "GET", body: dict | None = None, token: str | None = None) -> tuple[int, object]:
+    """(status, parsed JSON body — or its text when it is not JSON, None when empty); a bearer token when given."""
+    data = None if body is None else json.dumps(body).encode("utf-8")
+    request = urllib.request.Request(url, data=data, method=method)
+    request.add_header("Accept", "application/json")
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", "Bearer " + token)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            status, raw = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, raw = error.code, error.read()
+    try:
+        return status, json.loads(raw.decode("utf-8")) if raw else None
+    except ValueError:
+        return status, raw.decode("utf-8", "replace")
+
+
 class APIError(AssertionError):
     pass
 
@@ -204,23 +224,7 @@ class AgentAPI:
         self.agent: dict | None = None
 
     def request(self, method: str, path: str, body: dict | None = None, auth: bool = True) -> tuple[int, object]:
-        data = None if body is None else json.dumps(body).encode("utf-8")
-        request = urllib.request.Request(self.base_url + path, data=data, method=method)
-        request.add_header("Accept", "application/json")
-        if data is not None:
-            request.add_header("Content-Type", "application/json")
-        if auth and self.token:
-            request.add_header("Authorization", "Bearer " + self.token)
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                status, raw = response.status, response.read()
-        except urllib.error.HTTPError as error:
-            status, raw = error.code, error.read()
-        try:
-            payload = json.loads(raw.decode("utf-8")) if raw else None
-        except ValueError:
-            payload = raw.decode("utf-8", "replace")
-        return status, payload
+        return http_json(self.base_url + path, method, body, self.token if auth else None)
 
     def expect(self, method: str, path: str, body: dict | None = None, ok=(200,), auth: bool = True):
         status, payload = self.request(method, path, body, auth=auth)

@@ -23,6 +23,7 @@ from devtools import DevTools
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
+from parley_support import http_json
 from test_widget import LAUNCHER, describe, ensure_window_open, open_demo, rendered, visitor_sends, wait_connected, wait_for_message
 
 NOTIFY = '[data-parley="notify"]'
@@ -33,22 +34,6 @@ SUBSCRIBE_TIMEOUT_S = 30.0
 
 # -------------------------------------------------------------------------------------------------
 # Helpers
-
-
-def http_json(url: str, method: str = "GET", body: dict | None = None, token: str | None = None) -> tuple[int, object]:
-    request = urllib.request.Request(url, method=method, data=None if body is None else json.dumps(body).encode())
-    request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", "Bearer " + token)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            status, raw = response.status, response.read()
-    except urllib.error.HTTPError as error:
-        status, raw = error.code, error.read()
-    try:
-        return status, json.loads(raw) if raw else None
-    except ValueError:
-        return status, raw.decode("utf-8", "replace")
 
 
 def demo_channel(base_url: str) -> str:
