@@ -146,6 +146,9 @@ public actor RoutingService: Service {
     }
 
     private func apply(conversations ids: [ConversationID], agents: [AgentID]) async -> Bool {
+        // Without teams (the default) nothing waits in a team and no agent is routed to: the
+        // ingest path's events cost no store reads. Creating a team rebuilds from the store.
+        guard router.hasTeams else { return true }
         do {
             let found = ids.isEmpty ? [] : try await store.waitingConversations(ids)
             let waiting = Dictionary(found.map { ($0.id, $0) }, uniquingKeysWith: { $1 })

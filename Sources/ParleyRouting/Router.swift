@@ -78,6 +78,9 @@ public struct Router: Sendable {
         return offset + 1
     }
 
+    /// Whether any team is configured; with none there is nothing to route.
+    public var hasTeams: Bool { !teams.isEmpty }
+
     /// The queue entry of a waiting conversation (its current team, wait and overflow history).
     public func queueEntry(of id: ConversationID) -> QueueEntry? { queued[id]?.entry }
 
