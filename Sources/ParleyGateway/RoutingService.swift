@@ -150,6 +150,15 @@ public actor RoutingService: Service {
         // ingest path's events cost no store reads. Creating a team rebuilds from the store.
         guard router.hasTeams else { return true }
         do {
+            // Agents first: a slot an event freed is known before the conversations it concerns are
+            // placed, so an escalated chat sees its slow agent free and still goes to someone else.
+            if !agents.isEmpty {
+                for load in try await store.agentLoads(agents) {
+                    let current = Self.agentRouting(load)
+                    guard router.agent(load.id).map({ Self.differs($0, current) }) ?? true else { continue }
+                    await perform(router.handle(.agentUpserted(current), now: clock.now()))
+                }
+            }
             let found = ids.isEmpty ? [] : try await store.waitingConversations(ids)
             let waiting = Dictionary(found.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
             logger.debug("routing reconciles", metadata: ["conversations": "\(ids)", "waiting": "\(found.map(\.id))", "agents": "\(agents)"])
@@ -161,13 +170,6 @@ public actor RoutingService: Service {
                 } else if router.queueEntry(of: id) != nil {
                     channels[id] = nil
                     await perform(router.handle(.removed(id), now: clock.now()))
-                }
-            }
-            if !agents.isEmpty {
-                for load in try await store.agentLoads(agents) {
-                    let current = Self.agentRouting(load)
-                    guard router.agent(load.id).map({ Self.differs($0, current) }) ?? true else { continue }
-                    await perform(router.handle(.agentUpserted(current), now: clock.now()))
                 }
             }
         } catch {
@@ -261,7 +263,7 @@ public actor RoutingService: Service {
         if let agent = waiting.previousAgent, let at = waiting.previouslyServedAt { previous = PreviousAgent(agent: agent, servedAt: at) }
         return QueueEntry(
             conversationID: waiting.id, team: waiting.team, enqueuedAt: waiting.waitingSince, isRepeatVisitor: waiting.repeatVisitor,
-            previousAgent: previous
+            previousAgent: previous, escalatedFrom: waiting.escalatedFrom
         )
     }
 }

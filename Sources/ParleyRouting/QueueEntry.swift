@@ -21,11 +21,15 @@ public struct QueueEntry: Sendable, Equatable {
     public var previousAgent: PreviousAgent?
     /// Teams this conversation has overflowed out of; it never overflows back into them.
     public var overflowedFrom: Set<TeamID>
+    /// The agent who let this customer wait past the channel's agent-reply timeout. The escalated
+    /// conversation goes to another agent of the team first, then to the overflow team, and back to
+    /// this agent only when nobody else can take it; the sticky rule never picks them.
+    public var escalatedFrom: AgentID?
 
     public init(
         conversationID: ConversationID, team: TeamID, enqueuedAt: Date, enteredTeamAt: Date? = nil, isVIP: Bool = false,
         isRepeatVisitor: Bool = false, lastFailedQueueAt: Date? = nil, previousAgent: PreviousAgent? = nil,
-        overflowedFrom: Set<TeamID> = []
+        overflowedFrom: Set<TeamID> = [], escalatedFrom: AgentID? = nil
     ) {
         self.conversationID = conversationID
         self.team = team
@@ -36,6 +40,7 @@ public struct QueueEntry: Sendable, Equatable {
         self.lastFailedQueueAt = lastFailedQueueAt
         self.previousAgent = previousAgent
         self.overflowedFrom = overflowedFrom
+        self.escalatedFrom = escalatedFrom
     }
 
     /// A failed queue on the same local day, before this one began.

@@ -97,18 +97,33 @@ extension Router {
             return
         }
         let sticky = stickyAgent(for: waiting.entry, in: team, now: now)
-        guard let agentID = sticky ?? team.strategyPick() else { return }
+        guard let agentID = sticky ?? team.strategyPick(avoiding: waiting.entry.escalatedFrom) else { return }
+        if agentID == waiting.entry.escalatedFrom, let target = overflowForEscalation(waiting.entry, now: now) {
+            move(head.conversation, to: target, now: now)
+            drain(CollectionOfOne(target), now: now)
+            return
+        }
         unfile(head.conversation)
         give(agentID, now: now)
         if sticky == nil, team.config.strategy == .roundRobin { teams[teamID]?.roundRobinCursor = agentID }
         log.append(.assign(head.conversation, agent: agentID, team: teamID, reason: sticky == nil ? .strategy : .sticky))
     }
 
+    /// The overflow team, when it is open and has someone free other than the agent who let this
+    /// escalated customer wait: going there beats going back to that agent. Nil otherwise.
+    private func overflowForEscalation(_ entry: QueueEntry, now: Date) -> TeamID? {
+        guard let slow = entry.escalatedFrom, case .move(let target) = overflowCheck(entry), let overflow = teams[target],
+            overflow.isOpen(at: now), overflow.config.strategy.assignsAutomatically, overflow.hasAvailableAgent(besides: slow)
+        else { return nil }
+        return target
+    }
+
     /// The contact's previous agent, if the team routes sticky, the last contact is inside the window,
     /// and the agent is in the team, online and has a free slot.
     private func stickyAgent(for entry: QueueEntry, in team: TeamState, now: Date) -> AgentID? {
         let window = team.config.stickyWindow
-        guard window > 0, let previous = entry.previousAgent, now.timeIntervalSince(previous.servedAt) <= window,
+        guard window > 0, let previous = entry.previousAgent, previous.agent != entry.escalatedFrom,
+            now.timeIntervalSince(previous.servedAt) <= window,
             let agent = agents[previous.agent], agent.teams.contains(team.config.id), agent.canTakeMore
         else { return nil }
         return agent.id

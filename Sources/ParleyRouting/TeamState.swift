@@ -48,18 +48,26 @@ struct TeamState: Sendable {
         QueueKey(rank: config.priority.rank(of: entry, calendar: calendar), enqueuedAt: entry.enqueuedAt, conversation: entry.conversationID)
     }
 
-    /// The agent the strategy picks from the pool (nil for manual claim or an empty pool).
-    func strategyPick() -> AgentID? {
+    /// The agent the strategy picks from the pool (nil for manual claim or an empty pool). The
+    /// `avoiding` agent is passed over for the strategy's next choice when the pool has one.
+    func strategyPick(avoiding avoided: AgentID? = nil) -> AgentID? {
         switch config.strategy {
         case .manualClaim:
             return nil
         case .leastBusy:
-            return available.first?.agent
+            guard let first = available.first?.agent else { return nil }
+            return first == avoided && available.count > 1 ? available[1].agent : first
         case .roundRobin:
             guard !available.isEmpty else { return nil }
-            guard let cursor = roundRobinCursor else { return available[0].agent }
-            let next = available.upperBound(.byID(cursor))
-            return available[next < available.count ? next : 0].agent
+            var next = roundRobinCursor.map { available.upperBound(.byID($0)) } ?? 0
+            if next >= available.count { next = 0 }
+            if available[next].agent == avoided, available.count > 1 { next = (next + 1) % available.count }
+            return available[next].agent
         }
+    }
+
+    /// Someone other than `agent` could take a conversation now.
+    func hasAvailableAgent(besides agent: AgentID) -> Bool {
+        available.count > 1 || (available.first.map { $0.agent != agent } ?? false)
     }
 }

@@ -59,10 +59,12 @@ public struct WaitingConversation: Sendable, Equatable {
     /// The last agent who served the contact, and when: the sticky rule offers it to them first.
     public var previousAgent: AgentID?
     public var previouslyServedAt: Date?
+    /// The agent it was taken from because the customer waited past the agent-reply timeout.
+    public var escalatedFrom: AgentID?
 
     public init(
         id: ConversationID, channelID: ChannelID, team: TeamID, waitingSince: Date, repeatVisitor: Bool, previousAgent: AgentID?,
-        previouslyServedAt: Date?
+        previouslyServedAt: Date?, escalatedFrom: AgentID? = nil
     ) {
         self.id = id
         self.channelID = channelID
@@ -71,6 +73,7 @@ public struct WaitingConversation: Sendable, Equatable {
         self.repeatVisitor = repeatVisitor
         self.previousAgent = previousAgent
         self.previouslyServedAt = previouslyServedAt
+        self.escalatedFrom = escalatedFrom
     }
 }
 

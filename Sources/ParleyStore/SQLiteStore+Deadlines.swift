@@ -61,6 +61,15 @@ extension SQLiteStore: DeadlineRepository {
                     guard let transition = try? Self.transition(db, &conversation, .escalate, by: .system, at: now) else { continue }
                     fired.events.append(.conversationUpdated(conversation, transition))
                     fired.escalated.append(conversation.id)
+                    let agentName = try transition.previousAssignee.flatMap {
+                        try String.fetchOne(db, sql: "SELECT name FROM agents WHERE id = ?", arguments: [$0.rawValue])
+                    }
+                    let note = try Self.insertMessage(
+                        db, conversation: conversation, direction: .note, sender: .system,
+                        content: .text(EscalationNote.text(waited: policy.agentReplyTimeout, agentName: agentName)),
+                        platformMessageID: nil, status: .received, at: now
+                    )
+                    fired.events.append(.messageCreated(note, conversation))
                 case .offlineFallback:
                     if try Self.queuePushBack(db, conversation.id, at: now) { fired.queuedPushBacks = true }
                 }

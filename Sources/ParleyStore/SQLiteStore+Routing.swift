@@ -111,7 +111,9 @@ extension SQLiteStore: RoutingRepository {
                 sql: """
                     SELECT c.id, c.channel_id, COALESCE(c.team_id, ch.team_id) AS team, COALESCE(c.waiting_since, c.updated_at) AS since,
                            EXISTS (SELECT 1 FROM conversations o WHERE o.contact_id = c.contact_id AND o.id < c.id) AS repeat_visitor,
-                           e.assignee_id AS previous_agent, e.at AS served_at
+                           e.assignee_id AS previous_agent, e.at AS served_at,
+                           (SELECT CASE WHEN last.command = 'escalate' THEN last.previous_assignee_id END
+                            FROM conversation_events last WHERE last.conversation_id = c.id ORDER BY last.id DESC LIMIT 1) AS escalated_from
                     FROM conversations c
                     JOIN channels ch ON ch.id = c.channel_id
                     LEFT JOIN conversation_events e ON e.id = (
@@ -124,7 +126,7 @@ extension SQLiteStore: RoutingRepository {
                 WaitingConversation(
                     id: ConversationID(row["id"]), channelID: ChannelID(row["channel_id"]), team: TeamID(row["team"]), waitingSince: Date(timeIntervalSince1970: row["since"]),
                     repeatVisitor: row["repeat_visitor"], previousAgent: (row["previous_agent"] as Int64?).map(AgentID.init),
-                    previouslyServedAt: Columns.date(row["served_at"])
+                    previouslyServedAt: Columns.date(row["served_at"]), escalatedFrom: (row["escalated_from"] as Int64?).map(AgentID.init)
                 )
             }
         }

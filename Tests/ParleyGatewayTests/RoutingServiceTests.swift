@@ -23,9 +23,9 @@ struct RoutingServiceTests {
 
     /// Support (Ana, capacity 1; Ben, capacity 2) overflows to Sales (Cai, capacity 2) when nobody
     /// in Support is online; the recording channel's conversations wait in Support.
-    private func floor(_ harness: TestGateway, overflowAfter: String? = nil) async throws -> Floor {
+    private func floor(_ harness: TestGateway, overflowAfter: String? = nil, agentReplyTimeout: String = "0s") async throws -> Floor {
         let admin = try await harness.addAgent("admin@example.com", role: .admin)
-        let channel = try await harness.addRecordingChannel()
+        let channel = try await harness.addRecordingChannel(settings: ["apiBaseURL": "http://127.0.0.1:9", "agentReplyTimeout": agentReplyTimeout])
         let gateway = harness.gateway
         let sales = try await gateway.saveTeam(id: nil, name: "Sales", strategy: "least-busy", stickyWindow: nil, overflowTeam: nil, overflowAfter: nil, by: admin)
         let support = try await gateway.saveTeam(
@@ -123,6 +123,58 @@ struct RoutingServiceTests {
         let again = try await write(floor, from: "c1", "m2")
         #expect(again == first, "within the reopen window the same conversation reopens")
         try await eventually("the reopened conversation goes back to Ben") { try await assignee(floor, again) == floor.ben.id }
+    }
+
+    @Test func aCustomerKeptWaitingIsTakenFromTheSlowAgentAndTheSupervisorIsTold() async throws {
+        let harness = try TestGateway()
+        defer { harness.removeFiles() }
+        let floor = try await floor(harness, overflowAfter: "1h", agentReplyTimeout: "10m")
+        defer { floor.loop.cancel() }
+        let gateway = harness.gateway
+        let supervisor = try await harness.addAgent("sue@example.com", role: .supervisor)
+        try await gateway.setPresence("online", by: floor.ana)
+        try await gateway.setPresence("online", by: floor.ben)
+        let waiting = try await write(floor, from: "c1", "m1")
+        try await eventually("Ana (both idle, lower id) has the chat") { try await assignee(floor, waiting) == floor.ana.id }
+
+        let events = gateway.bus.subscribe()
+        harness.clock.advance(by: 10 * 60)
+        #expect(await gateway.scheduler.fireDue() == 1)
+        // Ana is free again and sticky for this contact, and least-busy ties; Ben still gets it.
+        try await eventually("Ben takes the escalated chat") { try await assignee(floor, waiting) == floor.ben.id }
+
+        let note = "Escalated: the customer waited 10m for an answer from ana@example.com; offered to the team again."
+        var supervisorSaw: [String] = []
+        for await event in events where event.conversationID == waiting {
+            if let conversation = event.conversation { #expect(supervisor.canSee(conversation), "on the supervisor's stream") }
+            switch event {
+            case .conversationUpdated(_, let transition?) where transition.command == .escalate: supervisorSaw.append("escalated")
+            case .messageCreated(let message, _) where message.direction == .note: supervisorSaw.append(message.content.previewText)
+            default: break
+            }
+            if supervisorSaw.count == 2 { break }
+        }
+        #expect(supervisorSaw == ["escalated", note])
+        let messages = try await gateway.messages(in: waiting, for: floor.ben, before: nil, limit: 50)
+        #expect(messages.map(\.direction) == [.inbound, .note], "the note goes along to Ben; nothing was sent to the customer")
+        #expect(messages.last?.content.previewText == note)
+    }
+
+    @Test func anEscalatedChatOverflowsWhenNobodyElseInTheTeamIsFree() async throws {
+        let harness = try TestGateway()
+        defer { harness.removeFiles() }
+        let floor = try await floor(harness, overflowAfter: "1h", agentReplyTimeout: "10m")
+        defer { floor.loop.cancel() }
+        let gateway = harness.gateway
+        try await gateway.setPresence("online", by: floor.cai)
+        try await gateway.setPresence("online", by: floor.ana)
+        // Routing works changes off in order, so once Ana has the chat it also knows Cai is online.
+        let waiting = try await write(floor, from: "c1", "m1")
+        try await eventually("Ana has the chat") { try await assignee(floor, waiting) == floor.ana.id }
+
+        harness.clock.advance(by: 10 * 60)
+        #expect(await gateway.scheduler.fireDue() == 1)
+        try await eventually("Cai, only in Sales, takes it rather than Ana again") { try await assignee(floor, waiting) == floor.cai.id }
     }
 
     @Test func twoHundredConcurrentConversationsNeverOverfillAnAgentOrAssignTwice() async throws {

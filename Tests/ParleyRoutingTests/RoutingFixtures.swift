@@ -30,11 +30,12 @@ enum Fixture {
 
     static func entry(
         _ id: Int64, team: Int64 = 1, at time: Date = t0, vip: Bool = false, repeatVisitor: Bool = false, failedAt: Date? = nil,
-        previous: (agent: Int64, at: Date)? = nil
+        previous: (agent: Int64, at: Date)? = nil, escalatedFrom: Int64? = nil
     ) -> QueueEntry {
         QueueEntry(
             conversationID: ConversationID(id), team: TeamID(team), enqueuedAt: time, isVIP: vip, isRepeatVisitor: repeatVisitor,
-            lastFailedQueueAt: failedAt, previousAgent: previous.map { PreviousAgent(agent: AgentID($0.agent), servedAt: $0.at) }
+            lastFailedQueueAt: failedAt, previousAgent: previous.map { PreviousAgent(agent: AgentID($0.agent), servedAt: $0.at) },
+            escalatedFrom: escalatedFrom.map(AgentID.init)
         )
     }
 
