@@ -6,7 +6,8 @@ import ServiceLifecycle
 import Synchronization
 
 /// Drains the outbox through the connectors: every accepted reply is sent, retried with
-/// backoff while the platform is failing, or dead-lettered with the reason the agent sees.
+/// backoff while the platform is failing, handed on to the contact's other channels when its
+/// own refuses it for good, or dead-lettered with the reason the agent sees.
 /// One conversation's replies leave in order because the store only ever hands out a
 /// conversation's oldest unfinished row.
 public final class Dispatcher: Service {
@@ -24,6 +25,8 @@ public final class Dispatcher: Service {
     /// Tells the deadline scheduler about an offline fallback this dispatcher armed. Set once at
     /// assembly: the scheduler is built after the dispatcher, which it wakes in turn.
     private let deadlineWritten = Mutex<(@Sendable (Date) -> Void)?>(nil)
+    /// Wakes the push-back dispatcher when a refused reply was handed on (set once at assembly).
+    private let handedOn = Mutex<(@Sendable () -> Void)?>(nil)
     private let batchSize: Int
     /// How long a claimed row stays ours before another pass may take it again (a crashed send).
     private let lease: TimeInterval = 120
@@ -48,6 +51,12 @@ public final class Dispatcher: Service {
     /// Where an armed offline-fallback deadline is announced (the scheduler's `note`).
     public func onDeadlineWritten(_ note: @escaping @Sendable (Date) -> Void) {
         deadlineWritten.withLock { $0 = note }
+    }
+
+    /// Where a reply handed on to the contact's other channels is announced (the push-back
+    /// dispatcher's `wake`).
+    public func onHandedOn(_ wake: @escaping @Sendable () -> Void) {
+        handedOn.withLock { $0 = wake }
     }
 
     /// Tells a sleeping dispatcher that a new row is waiting.
@@ -154,10 +163,10 @@ public final class Dispatcher: Service {
                     metrics.outboundRetried.increment()
                     logger.warning("send failed, will retry", metadata: metadata.merging(["reason": "\(reason)", "in": "\(delay)s"]) { $1 })
                 } else {
-                    try await deadLetter(item, reason: "gave up after \(attemptsMade) attempts: \(reason)", at: now)
+                    try await refuse(item, reason: "gave up after \(attemptsMade) attempts: \(reason)", at: now)
                 }
             case .failed(let reason):
-                try await deadLetter(item, reason: reason, at: now)
+                try await refuse(item, reason: reason, at: now)
             }
         } catch {
             // The row keeps its lease and is retried after it runs out: nothing is lost.
@@ -165,10 +174,20 @@ public final class Dispatcher: Service {
         }
     }
 
-    private func deadLetter(_ item: OutboxItem, reason: String, at time: Date) async throws {
-        let message = try await outbox.deadLetter(item, reason: reason, at: time)
-        metrics.outboundDeadLettered.increment()
-        logger.error("send failed permanently", metadata: ["message": "\(item.delivery.messageID)", "reason": "\(reason)"])
-        bus.publish([.messageUpdated(message)])
+    /// A reply the channel will not take: handed on to the contact's other channels when they
+    /// have one, else dead-lettered.
+    private func refuse(_ item: OutboxItem, reason: String, at time: Date) async throws {
+        let metadata: Logger.Metadata = ["message": "\(item.delivery.messageID)", "reason": "\(reason)"]
+        switch try await outbox.refuse(item, reason: reason, at: time) {
+        case .deadLettered(let message):
+            metrics.outboundDeadLettered.increment()
+            logger.error("send failed permanently", metadata: metadata)
+            bus.publish([.messageUpdated(message)])
+        case .handedOn(let message):
+            metrics.outboundHandedOn.increment()
+            logger.notice("channel refused the reply; handing it on to the contact's other channels", metadata: metadata)
+            bus.publish([.messageUpdated(message)])
+            handedOn.withLock { $0 }?()
+        }
     }
 }

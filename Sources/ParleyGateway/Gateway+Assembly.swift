@@ -47,6 +47,7 @@ extension Gateway {
             factory: metricsFactory, logger: logger
         )
         dispatcher.onDeadlineWritten { scheduler.note($0) }
+        dispatcher.onHandedOn { pushBacks.wake() }
         let routing = RoutingService(store: store, registry: registry, bus: bus, clock: clock, factory: metricsFactory, logger: logger)
         return Gateway(
             conversations: store, agents: store, channels: store, registry: registry, pipeline: pipeline, bus: bus,

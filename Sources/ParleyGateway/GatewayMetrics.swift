@@ -13,6 +13,8 @@ public struct GatewayMetrics: Sendable {
     /// Sends held back to stay under a platform's rate limit.
     let outboundThrottled: Counter
     let outboundDeadLettered: Counter
+    /// Sends their channel refused, handed on to the contact's other channels.
+    let outboundHandedOn: Counter
 
     public init(factory: any MetricsFactory) {
         self.factory = factory
@@ -24,6 +26,7 @@ public struct GatewayMetrics: Sendable {
         outboundRetried = Counter(label: "parley_outbound_total", dimensions: [("result", "retry")], factory: factory)
         outboundThrottled = Counter(label: "parley_outbound_total", dimensions: [("result", "throttled")], factory: factory)
         outboundDeadLettered = Counter(label: "parley_outbound_total", dimensions: [("result", "dead_letter")], factory: factory)
+        outboundHandedOn = Counter(label: "parley_outbound_total", dimensions: [("result", "handed_on")], factory: factory)
     }
 
     /// Counts a refused request: `reason` is a short label (unauthorized, malformed, too_large...).

@@ -7,9 +7,11 @@ import ServiceLifecycle
 
 /// Pushes replies held for a web visitor who left back to them by the routes the delivery plan
 /// has left after "held for their return": Web Push, then email, then the contact's linked
-/// channels. Each route tried is a row of the push-back outbox with its own retries; a route
-/// that cannot work hands the run on to the next, and when none is left the replies say why
-/// (they still wait in the chat). The agent sees the route on each message.
+/// channels. A reply another channel refused for good (`PushBackOrigin.refusedByChannel`) takes
+/// the linked channels alone. Each route tried is a row of the push-back outbox with its own
+/// retries; a route that cannot work hands the run on to the next, and when none is left the
+/// replies say why (held ones still wait in the chat; refused ones fail). The agent sees the
+/// route on each message.
 public final class PushBackDispatcher: Service {
     private let pushBacks: any PushBackRepository
     private let conversations: any ConversationRepository
@@ -102,27 +104,25 @@ public final class PushBackDispatcher: Service {
                 return
             }
             let plan = try await planning.plan(for: conversation)
-            if plan.first?.route == .liveSocket {
+            if job.origin == .heldForReturn, plan.first?.route == .liveSocket {
                 // Back in the chat: their socket's feed hands them the replies.
                 try await pushBacks.closeReturnedPushBack(job, at: clock.now())
                 return
             }
             let tried = Set(job.ruledOut.map { Self.key($0.route, $0.channelID) })
-            let candidates = plan.routes.filter { Self.isPushBack($0) && !tried.contains(Self.key($0.route, $0.channelID)) }
+            let candidates = plan.routes.filter { Self.isPushBack($0, for: job.origin) && !tried.contains(Self.key($0.route, $0.channelID)) }
             guard let route = candidates.first(where: { $0.route == job.route && $0.channelID == job.routeChannelID }) ?? candidates.first else {
-                let reason = Self.nothingLeft(job.ruledOut, plan)
+                let reason = Self.nothingLeft(job, plan)
                 let messages = try await pushBacks.abandonPushBack(job, reason: reason, at: clock.now())
                 count(nil, "impossible")
                 logger.warning("no push-back route reached the visitor", metadata: metadata.merging(["reason": "\(reason)"]) { $1 })
                 bus.publish(messages.map { .messageUpdated($0) })
                 return
             }
-            guard let home = try await registry.connector(for: conversation.channelID) as? any VisitorChannelConnector else {
-                throw GatewayError.notFound("channel \(conversation.channelID) is not a web-chat channel")
-            }
+            let home = try await registry.connector(for: conversation.channelID)
             let visitor = AwayVisitor(
                 conversation: conversation, held: held, businessName: home.channel.name,
-                reopenLink: Self.reopenLink(home, conversation, publicBaseURL: publicBaseURL)
+                reopenLink: (home as? any VisitorChannelConnector).map { Self.reopenLink($0, conversation, publicBaseURL: publicBaseURL) }
             )
             let attempt = await self.attempt(route, to: visitor)
             try await record(attempt, of: route, for: job, metadata: metadata)
@@ -166,21 +166,22 @@ public final class PushBackDispatcher: Service {
         let conversation: Conversation
         let held: [Message]
         let businessName: String
-        let reopenLink: String
+        /// The chat page with the visitor's token; nil when the conversation is not a web chat.
+        let reopenLink: String?
     }
 
     private func attempt(_ route: PlannedRoute, to visitor: AwayVisitor) async -> PushBackAttempt {
         if route.linked { return await sendOnLinkedChannel(route, to: visitor) }
-        switch route.route {
-        case .webPush: return await notifyBrowsers(visitor)
-        case .email: return await sendEmail(to: visitor)
-        default: return .gaveUp(reason: "\(route.route.phrase) is not a push-back route")
+        switch (route.route, visitor.reopenLink) {
+        case (.webPush, let link?): return await notifyBrowsers(visitor, reopenLink: link)
+        case (.email, let link?): return await sendEmail(to: visitor, reopenLink: link)
+        default: return .gaveUp(reason: "\(route.route.phrase) is not a push-back route here")
         }
     }
 
     // MARK: - Web Push
 
-    private func notifyBrowsers(_ visitor: AwayVisitor) async -> PushBackAttempt {
+    private func notifyBrowsers(_ visitor: AwayVisitor, reopenLink: String) async -> PushBackAttempt {
         guard let webPush else { return .gaveUp(reason: "Web Push is not configured on this server") }
         let conversation = visitor.conversation
         let subscriptions: [PushSubscription]
@@ -190,7 +191,7 @@ public final class PushBackDispatcher: Service {
             return .retry(reason: "\(error)", after: nil)
         }
         let notice = PushBackNotice(
-            businessName: visitor.businessName, replies: visitor.held, url: visitor.reopenLink, conversationID: conversation.id
+            businessName: visitor.businessName, replies: visitor.held, url: reopenLink, conversationID: conversation.id
         ).json
         var reached = 0
         var temporary: (reason: String, after: TimeInterval?)?
@@ -221,7 +222,7 @@ public final class PushBackDispatcher: Service {
 
     // MARK: - Email
 
-    private func sendEmail(to visitor: AwayVisitor) async -> PushBackAttempt {
+    private func sendEmail(to visitor: AwayVisitor, reopenLink: String) async -> PushBackAttempt {
         guard let mail else { return .gaveUp(reason: "this server has no SMTP server to send from (PARLEY_SMTP_URL)") }
         let letter: OfflineReplyMail
         let recipient: MailAddress
@@ -231,7 +232,7 @@ public final class PushBackDispatcher: Service {
             }
             guard let parsed = MailAddress(address) else { return .gaveUp(reason: "the address '\(address)' the visitor left is not valid") }
             recipient = parsed
-            letter = try await compose(for: visitor)
+            letter = try await compose(for: visitor, reopenLink: reopenLink)
         } catch {
             return .retry(reason: "\(error)", after: nil)
         }
@@ -243,7 +244,7 @@ public final class PushBackDispatcher: Service {
         }
     }
 
-    private func compose(for visitor: AwayVisitor) async throws -> OfflineReplyMail {
+    private func compose(for visitor: AwayVisitor, reopenLink: String) async throws -> OfflineReplyMail {
         let held = visitor.held
         let context = try await conversations.messages(in: visitor.conversation.id, before: held[0].id, limit: Self.emailContextMessages)
         var names: [AgentID: String] = [:]
@@ -266,7 +267,7 @@ public final class PushBackDispatcher: Service {
         return OfflineReplyMail(
             businessName: visitor.businessName, agentName: await name(of: held[0].sender),
             replyText: held.map(\.content.previewText).joined(separator: "\n\n"), recentContext: lines,
-            reopenURL: visitor.reopenLink
+            reopenURL: reopenLink
         )
     }
 
@@ -311,17 +312,31 @@ public final class PushBackDispatcher: Service {
 
     // MARK: -
 
-    /// Routes that reach a visitor who is away: not the chat itself.
-    private static func isPushBack(_ route: PlannedRoute) -> Bool {
-        route.linked || route.route == .webPush || route.route == .email
+    /// Routes that reach a visitor who is away (not the chat itself); for a reply its channel
+    /// refused, only the contact's other channels.
+    private static func isPushBack(_ route: PlannedRoute, for origin: PushBackOrigin) -> Bool {
+        switch origin {
+        case .heldForReturn: route.linked || route.route == .webPush || route.route == .email
+        case .refusedByChannel: route.linked
+        }
     }
 
     private static func key(_ route: DeliveryRoute, _ channel: ChannelID) -> String { "\(route.rawValue)@\(channel.rawValue)" }
 
-    private static func nothingLeft(_ ruledOut: [UnavailableRoute], _ plan: DeliveryPlan) -> String {
-        let reasons = ruledOut.map { "\($0.route.phrase): \($0.reason)" } + plan.unavailable.map(\.reason)
-        let why = reasons.isEmpty ? "" : ": " + reasons.joined(separator: "; ")
-        return "no route reached the visitor while they were away\(why). The reply waits in the chat for their return."
+    private static func nothingLeft(_ job: PushBackJob, _ plan: DeliveryPlan) -> String {
+        switch job.origin {
+        case .heldForReturn:
+            let reasons = job.ruledOut.map { "\($0.route.phrase): \($0.reason)" } + plan.unavailable.map(\.reason)
+            let why = reasons.isEmpty ? "" : ": " + reasons.joined(separator: "; ")
+            return "no route reached the visitor while they were away\(why). The reply waits in the chat for their return."
+        case .refusedByChannel:
+            // The first entry is the refusal itself; the rest are the other channels that failed too.
+            let refusal = job.ruledOut.first?.reason ?? "the channel refused the reply"
+            let others = job.ruledOut.dropFirst().map { "\($0.route.phrase) on channel \($0.channelID): \($0.reason)" }
+            return others.isEmpty
+                ? "\(refusal); no other channel of the contact can take it"
+                : "\(refusal); the contact's other channels failed too: \(others.joined(separator: "; "))"
+        }
     }
 
     private func count(_ route: DeliveryRoute?, _ outcome: String) {

@@ -133,6 +133,11 @@ public enum ParleyMigrations {
                 CREATE INDEX conversations_by_assignee ON conversations(assignee_id, status);
                 """)
         }
+        // A reply its own channel refused for good is handed on to the contact's other channels
+        // through the same push-back outbox; `origin` tells those rows from an away web visitor's.
+        migrator.registerMigration("0012_push_back_origin") { db in
+            try db.execute(sql: "ALTER TABLE push_backs ADD COLUMN origin TEXT NOT NULL DEFAULT 'held' CHECK (origin IN ('held', 'refused'))")
+        }
         return migrator
     }
 

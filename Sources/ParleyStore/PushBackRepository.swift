@@ -6,6 +6,7 @@ import ParleyCore
 /// gives up hands the run to a new row, carrying what was ruled out and why.
 public struct PushBackJob: Sendable, Equatable {
     public var id: Int64
+    public var origin: PushBackOrigin
     public var conversationID: ConversationID
     /// The held replies this run covers: outbound messages of the conversation in this id range
     /// that are still waiting for the visitor when a route is tried.
@@ -20,10 +21,11 @@ public struct PushBackJob: Sendable, Equatable {
     public var attempts: Int
 
     public init(
-        id: Int64, conversationID: ConversationID, firstMessageID: MessageID, lastMessageID: MessageID, route: DeliveryRoute?,
-        routeChannelID: ChannelID?, ruledOut: [UnavailableRoute], attempts: Int
+        id: Int64, origin: PushBackOrigin = .heldForReturn, conversationID: ConversationID, firstMessageID: MessageID,
+        lastMessageID: MessageID, route: DeliveryRoute?, routeChannelID: ChannelID?, ruledOut: [UnavailableRoute], attempts: Int
     ) {
         self.id = id
+        self.origin = origin
         self.conversationID = conversationID
         self.firstMessageID = firstMessageID
         self.lastMessageID = lastMessageID
@@ -34,15 +36,27 @@ public struct PushBackJob: Sendable, Equatable {
     }
 }
 
+/// Why replies wait for a push-back.
+public enum PushBackOrigin: String, Sendable, Equatable {
+    /// Sent to a web visitor who had left: held for their return, pushed after the offline
+    /// fallback delay by Web Push, email or another channel.
+    case heldForReturn = "held"
+    /// Refused for good by the conversation's own channel (window closed with no template, STOP,
+    /// a platform's permanent error): still queued, handed on to the contact's other channels.
+    case refusedByChannel = "refused"
+}
+
 /// The push-back outbox the gateway's push-back dispatcher drains. Rows are queued by the
-/// offline-fallback deadline in the transaction that fires it.
+/// offline-fallback deadline in the transaction that fires it, or by the dispatcher when a
+/// channel refuses a reply (`OutboxRepository.refuse`).
 public protocol PushBackRepository: Sendable {
     func claimDuePushBacks(now: Date, limit: Int, lease: TimeInterval) async throws -> [PushBackJob]
     /// Puts rows a previous process had claimed back in line (single-node start-up).
     func releasePushBackClaims() async throws
     /// When the earliest pending row becomes due, `nil` when none is pending.
     func nextPushBackDue() async throws -> Date?
-    /// The run's replies the visitor still has not received (sent, held for their return), oldest first.
+    /// The run's replies the customer still has not received (held for their return, or refused
+    /// by their channel and still queued), oldest first.
     func heldMessages(of job: PushBackJob) async throws -> [Message]
     /// The route reached the visitor: the held replies record it with `note` (and become
     /// delivered when `delivered`, e.g. an email the mail server accepted). Returns them.
@@ -52,8 +66,8 @@ public protocol PushBackRepository: Sendable {
     func retryPushBack(_ job: PushBackJob, via route: DeliveryRoute, channel: ChannelID, at next: Date, error: String, now: Date) async throws
     /// The row's route gave up: it ends failed, and a new row takes the run on to the next route now.
     func movePushBackOn(_ job: PushBackJob, after failure: UnavailableRoute, now: Date) async throws
-    /// No route is left: the row ends failed and the held replies carry the reason (they still
-    /// wait in the chat for the visitor's return). Returns them.
+    /// No route is left: the row ends failed and the replies carry the reason. Held replies still
+    /// wait in the chat for the visitor's return; refused ones fail with it. Returns them.
     func abandonPushBack(_ job: PushBackJob, reason: String, at time: Date) async throws -> [Message]
     /// The visitor came back and received everything: nothing to push.
     func closeReturnedPushBack(_ job: PushBackJob, at time: Date) async throws

@@ -60,6 +60,13 @@ public protocol ConversationRepository: Sendable {
     func advance(_ id: MessageID, to status: DeliveryStatus) async throws -> Message?
 }
 
+/// What became of a reply its channel refused.
+public enum RefusedSend: Sendable, Equatable {
+    case deadLettered(Message)
+    /// Queued for the contact's other channels (push-back origin `.refusedByChannel`).
+    case handedOn(Message)
+}
+
 /// The outbox the dispatcher drains.
 public protocol OutboxRepository: Sendable {
     /// Claims due rows, at most one per conversation and always that conversation's oldest
@@ -74,7 +81,10 @@ public protocol OutboxRepository: Sendable {
     func scheduleRetry(_ item: OutboxItem, at next: Date, error: String, now: Date) async throws
     /// Puts a claimed row back until `next` without counting an attempt (rate limiting).
     func postpone(_ item: OutboxItem, until next: Date, now: Date) async throws
-    func deadLetter(_ item: OutboxItem, reason: String, at time: Date) async throws -> Message
+    /// The channel refused the send for good. When the contact has an identity on another channel
+    /// the reply stays queued and a push-back row hands it on to them there, in this transaction;
+    /// otherwise it is dead-lettered with `reason`.
+    func refuse(_ item: OutboxItem, reason: String, at time: Date) async throws -> RefusedSend
     /// When the earliest pending row becomes due, `nil` when none is pending.
     func nextDueDate() async throws -> Date?
 }
@@ -257,6 +267,10 @@ public protocol ReachRepository: Sendable {
     /// they have not written yet. Returns the contact.
     @discardableResult
     func saveVisitorEmail(_ email: String, name: String?, channel: ChannelID, visitor: String, at time: Date) async throws -> ContactID
+    /// The same person known as two contacts: `duplicate`'s identities, conversations and messages
+    /// move to `kept`, which keeps its own name and email and takes the duplicate's where it has
+    /// none; the duplicate is deleted. One transaction.
+    func mergeContacts(_ duplicate: ContactID, into kept: ContactID) async throws(StoreError)
 }
 
 /// One identity of a contact and the customer's latest activity on it.

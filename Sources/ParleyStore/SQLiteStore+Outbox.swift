@@ -88,9 +88,38 @@ extension SQLiteStore: OutboxRepository {
         }
     }
 
-    public func deadLetter(_ item: OutboxItem, reason: String, at time: Date) async throws -> Message {
-        try await finish(item, outboxState: "dead", error: reason, at: time) { message in
-            message.status = .failed(reason: reason)
+    public func refuse(_ item: OutboxItem, reason: String, at time: Date) async throws -> RefusedSend {
+        try await pool.write { db in
+            let reachableElsewhere = try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM conversations c JOIN identities i ON i.contact_id = c.contact_id
+                                   WHERE c.id = ? AND i.channel_id != c.channel_id)
+                    """,
+                arguments: [item.delivery.conversationID.rawValue]
+            ) ?? false
+            guard reachableElsewhere else {
+                return .deadLettered(try Self.finishRow(db, item, outboxState: "dead", error: reason, at: time) { message in
+                    message.status = .failed(reason: reason)
+                })
+            }
+            let message = try Self.finishRow(db, item, outboxState: "dead", error: reason, at: time) { message in
+                message.routeNote = "\(reason). Trying the contact's other channels."
+            }
+            let refusal = UnavailableRoute(route: .freeText, channelID: item.channelID, reason: reason)
+            try db.execute(
+                sql: """
+                    INSERT INTO push_backs
+                        (conversation_id, first_message_id, last_message_id, state, origin, ruled_out, next_attempt_at, created_at, updated_at)
+                    VALUES (?, ?, ?, 'pending', 'refused', ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    item.delivery.conversationID.rawValue, message.id.rawValue, message.id.rawValue,
+                    String(decoding: try JSONEncoder().encode([refusal]), as: UTF8.self),
+                    time.timeIntervalSince1970, time.timeIntervalSince1970, time.timeIntervalSince1970,
+                ]
+            )
+            return .handedOn(message)
         }
     }
 
@@ -113,33 +142,40 @@ extension SQLiteStore: OutboxRepository {
         update: @Sendable @escaping (inout Message) -> Void
     ) async throws -> Message {
         try await pool.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE outbox SET state = ?, attempts = attempts + 1, lease_until = NULL, last_error = ?, updated_at = ?
-                    WHERE id = ?
-                    """,
-                arguments: [outboxState, error, time.timeIntervalSince1970, item.id]
-            )
-            guard let row = try Row.fetchOne(db, sql: "SELECT \(Columns.messageFields) FROM messages WHERE id = ?", arguments: [item.delivery.messageID.rawValue])
-            else { throw StoreError.notFound("message \(item.delivery.messageID)") }
-            var message = Columns.message(row)
-            update(&message)
-            try Self.saveStatus(db, message)
-            if delivered {
-                try db.execute(
-                    sql: "UPDATE conversations SET replies_since_customer = replies_since_customer + 1 WHERE id = ?",
-                    arguments: [message.conversationID.rawValue]
-                )
-            }
-            if let pushBackAt {
-                // The first held reply starts the clock; later ones ride on the waiting deadline.
-                try db.cachedStatement(sql: """
-                    INSERT INTO deadlines (conversation_id, kind, due_at) VALUES (?, ?, ?)
-                    ON CONFLICT (conversation_id, kind) DO UPDATE SET due_at = excluded.due_at, fired_at = NULL
-                    WHERE fired_at IS NOT NULL
-                    """).execute(arguments: [message.conversationID.rawValue, DeadlineKind.offlineFallback.rawValue, pushBackAt.timeIntervalSince1970])
-            }
-            return message
+            try Self.finishRow(db, item, outboxState: outboxState, error: error, at: time, delivered: delivered, pushBackAt: pushBackAt, update: update)
         }
+    }
+
+    private static func finishRow(
+        _ db: Database, _ item: OutboxItem, outboxState: String, error: String?, at time: Date, delivered: Bool = false,
+        pushBackAt: Date? = nil, update: (inout Message) -> Void
+    ) throws -> Message {
+        try db.execute(
+            sql: """
+                UPDATE outbox SET state = ?, attempts = attempts + 1, lease_until = NULL, last_error = ?, updated_at = ?
+                WHERE id = ?
+                """,
+            arguments: [outboxState, error, time.timeIntervalSince1970, item.id]
+        )
+        guard let row = try Row.fetchOne(db, sql: "SELECT \(Columns.messageFields) FROM messages WHERE id = ?", arguments: [item.delivery.messageID.rawValue])
+        else { throw StoreError.notFound("message \(item.delivery.messageID)") }
+        var message = Columns.message(row)
+        update(&message)
+        try Self.saveStatus(db, message)
+        if delivered {
+            try db.execute(
+                sql: "UPDATE conversations SET replies_since_customer = replies_since_customer + 1 WHERE id = ?",
+                arguments: [message.conversationID.rawValue]
+            )
+        }
+        if let pushBackAt {
+            // The first held reply starts the clock; later ones ride on the waiting deadline.
+            try db.cachedStatement(sql: """
+                INSERT INTO deadlines (conversation_id, kind, due_at) VALUES (?, ?, ?)
+                ON CONFLICT (conversation_id, kind) DO UPDATE SET due_at = excluded.due_at, fired_at = NULL
+                WHERE fired_at IS NOT NULL
+                """).execute(arguments: [message.conversationID.rawValue, DeadlineKind.offlineFallback.rawValue, pushBackAt.timeIntervalSince1970])
+        }
+        return message
     }
 }

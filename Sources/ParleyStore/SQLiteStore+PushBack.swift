@@ -7,7 +7,7 @@ extension SQLiteStore: PushBackRepository {
     /// transaction that fires its offline-fallback deadline. Returns whether there was any.
     static func queuePushBack(_ db: Database, _ conversation: ConversationID, at now: Date) throws -> Bool {
         let covered = try Int64.fetchOne(
-            db, sql: "SELECT MAX(last_message_id) FROM push_backs WHERE conversation_id = ?", arguments: [conversation.rawValue]
+            db, sql: "SELECT MAX(last_message_id) FROM push_backs WHERE conversation_id = ? AND origin = 'held'", arguments: [conversation.rawValue]
         ) ?? 0
         guard let held = try Row.fetchOne(
             db,
@@ -32,7 +32,7 @@ extension SQLiteStore: PushBackRepository {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, conversation_id, first_message_id, last_message_id, route, route_channel_id, ruled_out, attempts
+                    SELECT id, origin, conversation_id, first_message_id, last_message_id, route, route_channel_id, ruled_out, attempts
                     FROM push_backs
                     WHERE (state = 'pending' AND next_attempt_at <= :now) OR (state = 'sending' AND lease_until <= :now)
                     ORDER BY next_attempt_at, id LIMIT :limit
@@ -43,7 +43,7 @@ extension SQLiteStore: PushBackRepository {
             return try rows.map { row in
                 try claim.execute(arguments: [now.timeIntervalSince1970 + lease, now.timeIntervalSince1970, row["id"] as Int64])
                 return PushBackJob(
-                    id: row["id"], conversationID: ConversationID(row["conversation_id"]),
+                    id: row["id"], origin: PushBackOrigin(rawValue: row["origin"]) ?? .heldForReturn, conversationID: ConversationID(row["conversation_id"]),
                     firstMessageID: MessageID(row["first_message_id"]), lastMessageID: MessageID(row["last_message_id"]),
                     route: (row["route"] as String?).flatMap(DeliveryRoute.init(rawValue:)),
                     routeChannelID: (row["route_channel_id"] as String?).map(ChannelID.init),
@@ -85,6 +85,7 @@ extension SQLiteStore: PushBackRepository {
                 var message = held
                 message.route = route
                 message.routeNote = note
+                if message.status == .queued { message.status = .sent }
                 if delivered, message.status.canAdvance(to: .delivered) { message.status = .delivered }
                 try Self.saveStatus(db, message)
                 return message
@@ -113,11 +114,12 @@ extension SQLiteStore: PushBackRepository {
             try Self.end(db, job, state: "failed", route: failure.route, channel: failure.channelID, error: failure.reason, at: now)
             try db.execute(
                 sql: """
-                    INSERT INTO push_backs (conversation_id, first_message_id, last_message_id, state, ruled_out, next_attempt_at, created_at, updated_at)
-                    VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)
+                    INSERT INTO push_backs
+                        (conversation_id, origin, first_message_id, last_message_id, state, ruled_out, next_attempt_at, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?)
                     """,
                 arguments: [
-                    job.conversationID.rawValue, job.firstMessageID.rawValue, job.lastMessageID.rawValue, ruledOut,
+                    job.conversationID.rawValue, job.origin.rawValue, job.firstMessageID.rawValue, job.lastMessageID.rawValue, ruledOut,
                     now.timeIntervalSince1970, now.timeIntervalSince1970, now.timeIntervalSince1970,
                 ]
             )
@@ -130,6 +132,7 @@ extension SQLiteStore: PushBackRepository {
             return try Self.held(db, job).map { held in
                 var message = held
                 message.routeNote = reason
+                if job.origin == .refusedByChannel { message.status = .failed(reason: reason) }
                 try Self.saveStatus(db, message)
                 return message
             }
@@ -143,14 +146,18 @@ extension SQLiteStore: PushBackRepository {
     }
 
     private static func held(_ db: Database, _ job: PushBackJob) throws -> [Message] {
-        try Row.fetchAll(
+        let waiting = switch job.origin {
+        case .heldForReturn: "status = 'sent' AND route = '\(DeliveryRoute.heldForReturn.rawValue)'"
+        case .refusedByChannel: "status = 'queued'"
+        }
+        return try Row.fetchAll(
             db,
             sql: """
                 SELECT \(Columns.messageFields) FROM messages
-                WHERE conversation_id = ? AND id BETWEEN ? AND ? AND direction = 'outbound' AND status = 'sent' AND route = ?
+                WHERE conversation_id = ? AND id BETWEEN ? AND ? AND direction = 'outbound' AND \(waiting)
                 ORDER BY id
                 """,
-            arguments: [job.conversationID.rawValue, job.firstMessageID.rawValue, job.lastMessageID.rawValue, DeliveryRoute.heldForReturn.rawValue]
+            arguments: [job.conversationID.rawValue, job.firstMessageID.rawValue, job.lastMessageID.rawValue]
         ).map(Columns.message)
     }
 

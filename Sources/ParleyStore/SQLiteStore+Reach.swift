@@ -58,4 +58,26 @@ extension SQLiteStore: ReachRepository {
             return contact
         }
     }
+
+    public func mergeContacts(_ duplicate: ContactID, into kept: ContactID) async throws(StoreError) {
+        guard duplicate != kept else { throw StoreError.conflict("a contact cannot be merged into itself") }
+        try await write { db in
+            for id in [duplicate, kept] where try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM contacts WHERE id = ?)", arguments: [id.rawValue]) != true {
+                throw StoreError.notFound("contact \(id)")
+            }
+            let move: [Int64] = [kept.rawValue, duplicate.rawValue]
+            try db.execute(sql: "UPDATE identities SET contact_id = ? WHERE contact_id = ?", arguments: StatementArguments(move))
+            try db.execute(sql: "UPDATE conversations SET contact_id = ? WHERE contact_id = ?", arguments: StatementArguments(move))
+            try db.execute(sql: "UPDATE messages SET sender_id = ? WHERE sender_kind = 'contact' AND sender_id = ?", arguments: StatementArguments(move))
+            try db.execute(
+                sql: """
+                    UPDATE contacts SET name = COALESCE(name, (SELECT name FROM contacts WHERE id = :duplicate)),
+                                        email = COALESCE(email, (SELECT email FROM contacts WHERE id = :duplicate))
+                    WHERE id = :kept
+                    """,
+                arguments: ["kept": kept.rawValue, "duplicate": duplicate.rawValue]
+            )
+            try db.execute(sql: "DELETE FROM contacts WHERE id = ?", arguments: [duplicate.rawValue])
+        }
+    }
 }
