@@ -48,7 +48,9 @@ extension Gateway {
         )
         dispatcher.onDeadlineWritten { scheduler.note($0) }
         dispatcher.onHandedOn { pushBacks.wake() }
-        let routing = RoutingService(store: store, registry: registry, bus: bus, clock: clock, factory: metricsFactory, logger: logger)
+        let routing = RoutingService(
+            store: store, registry: registry, bus: bus, clock: clock, factory: metricsFactory, logger: logger, onMessagesQueued: { dispatcher.wake() }
+        )
         return Gateway(
             conversations: store, agents: store, channels: store, registry: registry, pipeline: pipeline, bus: bus,
             dispatcher: dispatcher, mediaFetcher: mediaFetcher, scheduler: scheduler, pushBackDispatcher: pushBacks, routing: routing,

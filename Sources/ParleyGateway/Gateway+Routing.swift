@@ -12,7 +12,8 @@ extension Gateway {
 
     /// Creates a team (`id` nil) or replaces its settings. Admins only.
     public func saveTeam(
-        id: TeamID?, name: String, strategy: String, stickyWindow: String?, overflowTeam: TeamID?, overflowAfter: String?, by agent: Agent
+        id: TeamID?, name: String, strategy: String, stickyWindow: String?, overflowTeam: TeamID?, overflowAfter: String?,
+        profile: TeamProfile = TeamProfile(), by agent: Agent
     ) async throws(GatewayError) -> TeamRecord {
         guard agent.role == .admin else { throw GatewayError.forbidden("only admins configure teams") }
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -24,6 +25,8 @@ extension Gateway {
         }
         let sticky = try Self.duration(stickyWindow, field: "stickyWindow")
         let overflowWait = try Self.duration(overflowAfter, field: "overflowAfter")
+        _ = try profile.businessHours()
+        try profile.validateTexts()
         do {
             let known = try await teams.teams()
             if let overflowTeam {
@@ -42,7 +45,7 @@ extension Gateway {
         do {
             team = try await teams.saveTeam(
                 id: id, name: trimmed, strategy: strategy, stickyWindow: sticky, overflowTeam: overflowTeam, overflowAfter: overflowWait,
-                at: clock.now()
+                profile: profile, at: clock.now()
             )
         } catch {
             throw GatewayError(error)

@@ -24,6 +24,12 @@ public actor RoutingService: Service {
     private var pendingConversations: Set<ConversationID> = []
     private var pendingAgents: Set<AgentID> = []
     private var draining = false
+    /// Each team's texts for its waiting customers, from the last load.
+    private var profiles: [TeamID: TeamProfile] = [:]
+    /// The place each waiting customer was last told, and when; who was told nobody is online.
+    private var toldPosition: [ConversationID: (position: Int, at: Date)] = [:]
+    private var toldNobodyOnline: Set<ConversationID> = []
+    private let messagesQueued: @Sendable () -> Void
     private let store: any RoutingRepository
     private let registry: ConnectorRegistry
     private let bus: EventBus
@@ -33,8 +39,18 @@ public actor RoutingService: Service {
     private let wakeSignal = WakeSignal()
     /// A full rebuild from the store now and then heals anything an event could not tell.
     private let rebuildEvery: TimeInterval = 300
+    /// A waiting customer hears of a new place at most this often, and only near the front: a
+    /// message per move would flood a long queue (and spend WeChat's five sends).
+    static let positionUpdateEvery: TimeInterval = 60
+    static let positionUpdatesFrom = 10
 
-    init(store: any RoutingRepository, registry: ConnectorRegistry, bus: EventBus, clock: any WallClock, factory: any MetricsFactory, logger: Logger) {
+    /// `onMessagesQueued` is called after a message for a waiting customer was queued (the
+    /// dispatcher's `wake`).
+    init(
+        store: any RoutingRepository, registry: ConnectorRegistry, bus: EventBus, clock: any WallClock, factory: any MetricsFactory, logger: Logger,
+        onMessagesQueued: @escaping @Sendable () -> Void
+    ) {
+        self.messagesQueued = onMessagesQueued
         self.store = store
         self.registry = registry
         self.bus = bus
@@ -131,11 +147,29 @@ public actor RoutingService: Service {
 
     private func load() async -> Bool {
         do {
-            let teams = try await store.teams().map(Self.teamRouting)
+            let records = try await store.teams()
+            profiles = Dictionary(records.map { ($0.id, $0.profile) }, uniquingKeysWith: { $1 })
+            let teams = records.map(Self.teamRouting)
             let agents = try await store.agentLoads(nil).map(Self.agentRouting)
             let waiting = try await store.waitingConversations(nil)
             channels = Dictionary(waiting.map { ($0.id, $0.channelID) }, uniquingKeysWith: { $1 })
-            router = Router(teams: teams, agents: agents, queue: waiting.map(Self.entry))
+            // A conversation that arrived while its team was closed, and still finds it closed, is
+            // left for later as it would have been on arrival; one queued while the team was open
+            // is still served after closing time.
+            let hours = Dictionary(teams.map { ($0.id, $0.hours) }, uniquingKeysWith: { $1 })
+            let now = clock.now()
+            func arrivedClosed(_ waiting: WaitingConversation) -> Bool {
+                guard let schedule = hours[waiting.team] ?? nil else { return false }
+                return !schedule.isOpen(at: now) && !schedule.isOpen(at: waiting.waitingSince)
+            }
+            let (closed, open) = (waiting.filter(arrivedClosed), waiting.filter { !arrivedClosed($0) })
+            router = Router(teams: teams, agents: agents, queue: open.map(Self.entry))
+            for conversation in closed {
+                await leaveForLater(conversation.id, team: conversation.team, opensAt: (hours[conversation.team] ?? nil)?.nextOpening(after: now))
+            }
+            let stillWaiting = Set(waiting.map(\.id))
+            toldPosition = toldPosition.filter { stillWaiting.contains($0.key) }
+            toldNobodyOnline.formIntersection(stillWaiting)
             logger.debug("routing state loaded", metadata: ["teams": "\(teams.count)", "agents": "\(agents.count)", "waiting": "\(waiting.count)"])
         } catch {
             logger.error("routing state not loaded from the store", metadata: ["error": "\(error)"])
@@ -162,15 +196,15 @@ public actor RoutingService: Service {
             let found = ids.isEmpty ? [] : try await store.waitingConversations(ids)
             let waiting = Dictionary(found.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
             logger.debug("routing reconciles", metadata: ["conversations": "\(ids)", "waiting": "\(found.map(\.id))", "agents": "\(agents)"])
-            for id in ids {
-                if let conversation = waiting[id] {
-                    guard router.queueEntry(of: id) == nil else { continue }
-                    channels[id] = conversation.channelID
-                    await perform(router.handle(.enqueued(Self.entry(conversation)), now: clock.now()))
-                } else if router.queueEntry(of: id) != nil {
-                    channels[id] = nil
-                    await perform(router.handle(.removed(id), now: clock.now()))
-                }
+            // In the order they started waiting (the store's order), so each customer hears the
+            // place they keep, not one a later arrival in the same batch takes from them.
+            for conversation in found where router.queueEntry(of: conversation.id) == nil {
+                channels[conversation.id] = conversation.channelID
+                await perform(router.handle(.enqueued(Self.entry(conversation)), now: clock.now()))
+            }
+            for id in ids where waiting[id] == nil && router.queueEntry(of: id) != nil {
+                channels[id] = nil
+                await perform(router.handle(.removed(id), now: clock.now()))
             }
         } catch {
             logger.error("routing not reconciled with the store", metadata: ["error": "\(error)"])
@@ -192,14 +226,88 @@ public actor RoutingService: Service {
                 } catch {
                     logger.error("overflow not stored", metadata: ["conversation": "\(id)", "error": "\(error)"])
                 }
-            case .outsideHours(let id, let team, _), .noAgentOnline(let id, let team):
-                logger.info("conversation waits: \(action)", metadata: ["conversation": "\(id)", "team": "\(team)"])
-            case .queueMoved:
-                break
+            case .outsideHours(let id, let team, let opening):
+                await leaveForLater(id, team: team, opensAt: opening)
+            case .noAgentOnline(let id, let team):
+                // The customer hears it with the queue's news (`queueMoved` comes last).
+                logger.info("conversation waits with nobody online", metadata: ["conversation": "\(id)", "team": "\(team)"])
+            case .queueMoved(let team, let from):
+                await tellWaitingCustomers(in: team, from: from)
             case .refused(let id, let refusal):
                 logger.notice("routing refused", metadata: ["conversation": "\(id)", "reason": "\(refusal)"])
             }
         }
+    }
+
+    /// The team is closed: the conversation goes to the leave-message pool and the customer is
+    /// told when it opens.
+    private func leaveForLater(_ id: ConversationID, team: TeamID, opensAt opening: Date?) async {
+        let channel = channels.removeValue(forKey: id)
+        var timers = TimerSettings(idleTimeout: 0)
+        if let channel, let connector = try? await registry.connector(for: channel) { timers = connector.policy.timers }
+        let notice = (profiles[team]?.texts.closed ?? "")
+            .replacingOccurrences(of: "{{opensAt}}", with: Self.opening(opening, in: router.team(team)?.timeZone ?? .gmt))
+        do {
+            guard let (conversation, transition, message) = try await store.leaveForLater(id, notice: notice, timers: timers, at: clock.now()) else { return }
+            Counter(label: "parley_routing_left_for_later_total", factory: factory).increment()
+            logger.info("team closed: conversation left for later", metadata: ["conversation": "\(id)", "team": "\(team)"])
+            bus.publish([.conversationUpdated(conversation, transition)] + (message.map { [.messageCreated($0, conversation)] } ?? []))
+            if message != nil { messagesQueued() }
+        } catch {
+            logger.error("closed team's conversation not parked", metadata: ["conversation": "\(id)", "error": "\(error)"])
+        }
+    }
+
+    /// Tells waiting customers of `team` from `from` on what changed. With nobody online in the
+    /// team, that they may leave a message (once); otherwise their new place: the first time they
+    /// wait, then near the front when it changed, at most once a minute each.
+    private func tellWaitingCustomers(in team: TeamID, from: Int) async {
+        guard let texts = profiles[team]?.texts else { return }
+        let queue = router.queue(of: team)
+        guard from >= 1, from <= queue.count else { return }
+        if router.onlineCount(of: team) == 0 {
+            guard !texts.noAgent.isEmpty else { return }
+            for id in queue[(from - 1)...] where !toldNobodyOnline.contains(id) {
+                if await tell(id, texts.noAgent) { toldNobodyOnline.insert(id) }
+            }
+            return
+        }
+        guard !texts.queue.isEmpty else { return }
+        let now = clock.now()
+        for (offset, id) in queue[(from - 1)...].enumerated() {
+            let position = from + offset
+            if let told = toldPosition[id] {
+                guard told.position != position, position <= Self.positionUpdatesFrom,
+                    now.timeIntervalSince(told.at) >= Self.positionUpdateEvery
+                else { continue }
+            }
+            if await tell(id, texts.queue.replacingOccurrences(of: "{{position}}", with: String(position))) {
+                toldPosition[id] = (position, now)
+            }
+        }
+    }
+
+    /// A system message to a customer still waiting; false when they no longer wait.
+    private func tell(_ id: ConversationID, _ text: String) async -> Bool {
+        do {
+            guard let (message, conversation) = try await store.tellWaiting(id, text, at: clock.now()) else { return false }
+            bus.publish([.messageCreated(message, conversation)])
+            messagesQueued()
+            return true
+        } catch {
+            logger.error("waiting customer not told", metadata: ["conversation": "\(id)", "error": "\(error)"])
+            return false
+        }
+    }
+
+    /// "on Monday at 09:00 (Europe/Berlin)", in the team's zone.
+    static func opening(_ date: Date?, in zone: TimeZone) -> String {
+        guard let date else { return "later" }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = zone
+        formatter.dateFormat = "'on' EEEE 'at' HH:mm"
+        return "\(formatter.string(from: date)) (\(zone.identifier))"
     }
 
     private func assign(_ id: ConversationID, to agent: AgentID, reason: AssignmentReason) async {
@@ -245,9 +353,13 @@ public actor RoutingService: Service {
     }
 
     static func teamRouting(_ team: TeamRecord) -> TeamRouting {
+        // Profiles are validated when saved; one that no longer reads (a zone the system dropped)
+        // leaves the team always open rather than closed for good.
         TeamRouting(
             id: team.id, name: team.name, strategy: RoutingStrategy(rawValue: team.strategy) ?? .leastBusy,
-            stickyWindow: team.stickyWindow, overflow: team.overflowTeam.map { OverflowRule(team: $0, afterWaiting: team.overflowAfter) }
+            priority: team.profile.priorityRules, stickyWindow: team.stickyWindow,
+            overflow: team.overflowTeam.map { OverflowRule(team: $0, afterWaiting: team.overflowAfter) },
+            hours: (try? team.profile.businessHours()) ?? nil
         )
     }
 

@@ -15,6 +15,44 @@ struct RoutingRoutes {
         var stickyWindow: String?
         var overflowTeamId: Int64?
         var overflowAfter: String?
+        var hours: HoursBody?
+        var priority: PriorityBody?
+        var texts: TextsBody?
+
+        /// What the body sets; anything left out takes its default (PUT replaces the settings).
+        var profile: TeamProfile {
+            let defaults = TeamProfile()
+            return TeamProfile(
+                hours: hours.map { TeamSchedule(timeZone: $0.timeZone, weekly: $0.weekly ?? [:], holidays: $0.holidays ?? []) },
+                priority: TeamPriority(
+                    vipFirst: priority?.vipFirst ?? defaults.priority.vipFirst,
+                    returningAfterFailedQueueFirst: priority?.returningAfterFailedQueueFirst ?? defaults.priority.returningAfterFailedQueueFirst,
+                    repeatVisitorsFirst: priority?.repeatVisitorsFirst ?? defaults.priority.repeatVisitorsFirst
+                ),
+                texts: TeamTexts(
+                    queue: texts?.queue ?? defaults.texts.queue, closed: texts?.closed ?? defaults.texts.closed,
+                    noAgent: texts?.noAgent ?? defaults.texts.noAgent
+                )
+            )
+        }
+    }
+
+    private struct HoursBody: Decodable {
+        var timeZone: String
+        var weekly: [String: [String]]?
+        var holidays: [String]?
+    }
+
+    private struct PriorityBody: Decodable {
+        var vipFirst: Bool?
+        var returningAfterFailedQueueFirst: Bool?
+        var repeatVisitorsFirst: Bool?
+    }
+
+    private struct TextsBody: Decodable {
+        var queue: String?
+        var closed: String?
+        var noAgent: String?
     }
 
     private struct TeamView: Encodable {
@@ -25,6 +63,9 @@ struct RoutingRoutes {
         var overflowTeamId: Int64?
         var overflowAfter: String
         var members: [Int64]
+        var hours: TeamSchedule?
+        var priority: TeamPriority
+        var texts: TeamTexts
 
         init(_ team: TeamRecord) {
             id = team.id.rawValue
@@ -34,6 +75,9 @@ struct RoutingRoutes {
             overflowTeamId = team.overflowTeam?.rawValue
             overflowAfter = DurationText.format(team.overflowAfter)
             members = team.members.map(\.rawValue)
+            hours = team.profile.hours
+            priority = team.profile.priority
+            texts = team.profile.texts
         }
     }
 
@@ -128,7 +172,7 @@ struct RoutingRoutes {
     private func save(_ body: TeamBody, id: TeamID?, by agent: Agent) async throws -> TeamRecord {
         try await gateway.saveTeam(
             id: id, name: body.name, strategy: body.strategy ?? "least-busy", stickyWindow: body.stickyWindow,
-            overflowTeam: body.overflowTeamId.map(TeamID.init), overflowAfter: body.overflowAfter, by: agent
+            overflowTeam: body.overflowTeamId.map(TeamID.init), overflowAfter: body.overflowAfter, profile: body.profile, by: agent
         )
     }
 

@@ -91,6 +91,9 @@ public struct Router: Sendable {
 
     public func queueLength(of team: TeamID) -> Int { teams[team]?.queue.count ?? 0 }
 
+    /// How many of the team's agents are online (free or not).
+    public func onlineCount(of team: TeamID) -> Int { teams[team]?.onlineCount ?? 0 }
+
     /// Conversations waiting in all teams.
     public var queuedCount: Int { queued.count }
 

@@ -13,10 +13,11 @@ public struct TeamRecord: Sendable, Equatable {
     /// How long a conversation waits before it moves to the overflow team (0: only when nobody is online).
     public var overflowAfter: TimeInterval
     public var members: [AgentID]
+    public var profile: TeamProfile
 
     public init(
         id: TeamID, name: String, strategy: String, stickyWindow: TimeInterval = 0, overflowTeam: TeamID? = nil,
-        overflowAfter: TimeInterval = 0, members: [AgentID] = []
+        overflowAfter: TimeInterval = 0, members: [AgentID] = [], profile: TeamProfile = TeamProfile()
     ) {
         self.id = id
         self.name = name
@@ -25,6 +26,7 @@ public struct TeamRecord: Sendable, Equatable {
         self.overflowTeam = overflowTeam
         self.overflowAfter = overflowAfter
         self.members = members
+        self.profile = profile
     }
 }
 
@@ -82,7 +84,10 @@ public protocol RoutingRepository: Sendable {
     func teams() async throws -> [TeamRecord]
     func team(named name: String) async throws -> TeamRecord?
     /// Creates the team (`id` nil) or replaces its settings; members are kept as they are.
-    func saveTeam(id: TeamID?, name: String, strategy: String, stickyWindow: TimeInterval, overflowTeam: TeamID?, overflowAfter: TimeInterval, at time: Date) async throws(StoreError) -> TeamRecord
+    func saveTeam(
+        id: TeamID?, name: String, strategy: String, stickyWindow: TimeInterval, overflowTeam: TeamID?, overflowAfter: TimeInterval,
+        profile: TeamProfile, at time: Date
+    ) async throws(StoreError) -> TeamRecord
     func setMembership(team: TeamID, agent: AgentID, member: Bool) async throws(StoreError)
     /// The team a channel's new conversations wait in (`nil`: no routing, agents take them by hand).
     func setChannelTeam(_ channel: ChannelID, team: TeamID?) async throws(StoreError)
@@ -91,6 +96,16 @@ public protocol RoutingRepository: Sendable {
     func setCapacity(_ agent: AgentID, capacity: Int) async throws(StoreError)
     /// The agents named (all when `nil`), with the chats each holds now.
     func agentLoads(_ ids: [AgentID]?) async throws -> [AgentLoad]
+    /// Tells a customer who still waits in the queue something (their place, that nobody is
+    /// online): a system message through the outbox. `nil`, and nothing written, when the
+    /// conversation is no longer queued.
+    func tellWaiting(_ id: ConversationID, _ text: String, at time: Date) async throws(StoreError) -> (Message, Conversation)?
+    /// The team is closed: the queued conversation goes to the leave-message pool (`pending`)
+    /// and, when `notice` is not empty, the customer is told so — one transaction. `nil` when it
+    /// is no longer queued.
+    func leaveForLater(
+        _ id: ConversationID, notice: String, timers: TimerSettings, at time: Date
+    ) async throws(StoreError) -> (Conversation, ConversationTransition, Message?)?
     /// The queued conversations named (all when `nil`) that have a team to wait in.
     func waitingConversations(_ ids: [ConversationID]?) async throws -> [WaitingConversation]
     /// Assigns a queued conversation to `agent` when it is still queued and the agent holds fewer

@@ -13,24 +13,27 @@ extension SQLiteStore: RoutingRepository {
 
     public func saveTeam(
         id: TeamID?, name: String, strategy: String, stickyWindow: TimeInterval, overflowTeam: TeamID?, overflowAfter: TimeInterval,
-        at time: Date
+        profile: TeamProfile, at time: Date
     ) async throws(StoreError) -> TeamRecord {
-        try await write { db in
+        let profileJSON = String(decoding: (try? JSONEncoder().encode(profile)) ?? Data("{}".utf8), as: UTF8.self)
+        return try await write { db in
             do {
                 if let id {
                     try db.execute(
                         sql: """
-                            UPDATE teams SET name = ?, strategy = ?, sticky_window = ?, overflow_team_id = ?, overflow_after = ? WHERE id = ?
+                            UPDATE teams SET name = ?, strategy = ?, sticky_window = ?, overflow_team_id = ?, overflow_after = ?, profile = ?
+                            WHERE id = ?
                             """,
-                        arguments: [name, strategy, stickyWindow, overflowTeam?.rawValue, overflowAfter, id.rawValue]
+                        arguments: [name, strategy, stickyWindow, overflowTeam?.rawValue, overflowAfter, profileJSON, id.rawValue]
                     )
                     guard db.changesCount > 0 else { throw StoreError.notFound("team \(id)") }
                 } else {
                     try db.execute(
                         sql: """
-                            INSERT INTO teams (name, strategy, sticky_window, overflow_team_id, overflow_after, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                            INSERT INTO teams (name, strategy, sticky_window, overflow_team_id, overflow_after, profile, created_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?)
                             """,
-                        arguments: [name, strategy, stickyWindow, overflowTeam?.rawValue, overflowAfter, time.timeIntervalSince1970]
+                        arguments: [name, strategy, stickyWindow, overflowTeam?.rawValue, overflowAfter, profileJSON, time.timeIntervalSince1970]
                     )
                 }
             } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
@@ -148,6 +151,26 @@ extension SQLiteStore: RoutingRepository {
         }
     }
 
+    public func tellWaiting(_ id: ConversationID, _ text: String, at time: Date) async throws(StoreError) -> (Message, Conversation)? {
+        try await write { db in
+            guard var conversation = try Self.loadConversation(db, id), conversation.status == .queued else { return nil }
+            let message = try Self.appendOutboundRow(db, &conversation, content: .text(text), sender: .system, at: time)
+            return (message, conversation)
+        }
+    }
+
+    public func leaveForLater(
+        _ id: ConversationID, notice: String, timers: TimerSettings, at time: Date
+    ) async throws(StoreError) -> (Conversation, ConversationTransition, Message?)? {
+        try await write { db in
+            guard var conversation = try Self.loadConversation(db, id), conversation.status == .queued else { return nil }
+            let transition = try Self.transition(db, &conversation, .park, by: .system, at: time)
+            let message = notice.isEmpty ? nil : try Self.appendOutboundRow(db, &conversation, content: .text(notice), sender: .system, at: time)
+            try Self.syncDeadlines(db, conversation, timers)
+            return (conversation, transition, message)
+        }
+    }
+
     public func moveToTeam(_ id: ConversationID, team: TeamID) async throws(StoreError) {
         try await write { db in
             try db.execute(sql: "UPDATE conversations SET team_id = ? WHERE id = ?", arguments: [team.rawValue, id.rawValue])
@@ -163,7 +186,7 @@ extension SQLiteStore: RoutingRepository {
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT t.id, t.name, t.strategy, t.sticky_window, t.overflow_team_id, t.overflow_after,
+                SELECT t.id, t.name, t.strategy, t.sticky_window, t.overflow_team_id, t.overflow_after, t.profile,
                        (SELECT GROUP_CONCAT(agent_id) FROM (SELECT agent_id FROM team_members m WHERE m.team_id = t.id ORDER BY agent_id)) AS members
                 FROM teams t \(name == nil ? "" : "WHERE t.name = ?") ORDER BY t.id
                 """,
@@ -173,7 +196,8 @@ extension SQLiteStore: RoutingRepository {
             TeamRecord(
                 id: TeamID(row["id"]), name: row["name"], strategy: row["strategy"], stickyWindow: row["sticky_window"],
                 overflowTeam: (row["overflow_team_id"] as Int64?).map(TeamID.init), overflowAfter: row["overflow_after"],
-                members: (row["members"] as String?)?.split(separator: ",").compactMap { Int64($0) }.map(AgentID.init) ?? []
+                members: (row["members"] as String?)?.split(separator: ",").compactMap { Int64($0) }.map(AgentID.init) ?? [],
+                profile: (row["profile"] as String?).flatMap { try? JSONDecoder().decode(TeamProfile.self, from: Data($0.utf8)) } ?? TeamProfile()
             )
         }
     }

@@ -177,6 +177,88 @@ struct RoutingServiceTests {
         try await eventually("Cai, only in Sales, takes it rather than Ana again") { try await assignee(floor, waiting) == floor.cai.id }
     }
 
+    private func customerSees(_ floor: Floor, _ id: ConversationID) async throws -> [String] {
+        try await floor.harness.store.messages(in: id, before: nil, limit: 50).filter { $0.direction == .outbound }.map(\.content.previewText)
+    }
+
+    @Test func outsideBusinessHoursTheCustomerIsToldWhenTheTeamOpensAndTheChatWaitsInTheLeaveMessagePool() async throws {
+        let harness = try TestGateway()
+        defer { harness.removeFiles() }
+        let floor = try await floor(harness)
+        defer { floor.loop.cancel() }
+        let gateway = harness.gateway
+        try await gateway.setPresence("online", by: floor.ana)
+        // The clock reads Friday 2027-01-15 16:00 in Shanghai, a holiday; Monday is the next workday.
+        let hours = TeamSchedule(
+            timeZone: "Asia/Shanghai", weekly: Dictionary(uniqueKeysWithValues: ["mon", "tue", "wed", "thu", "fri"].map { ($0, ["09:00-18:00"]) }),
+            holidays: ["2027-01-15"]
+        )
+        _ = try await gateway.saveTeam(
+            id: floor.support.id, name: "Support", strategy: "least-busy", stickyWindow: nil, overflowTeam: nil, overflowAfter: nil,
+            profile: TeamProfile(hours: hours), by: floor.admin
+        )
+        let waiting = try await write(floor, from: "c1", "m1")
+        try await eventually("the conversation is left for later") { try await harness.store.conversation(waiting)?.status == .pending }
+        #expect(try await customerSees(floor, waiting) == [
+            "We're closed right now and open again on Monday at 09:00 (Asia/Shanghai). Leave your message here and we'll answer then.",
+        ])
+        #expect(try await assignee(floor, waiting) == nil, "Ana is online, but the team is closed")
+        await #expect(throws: GatewayError.invalid(field: "hours.weekly.fri[0]", reason: "'9-18' is not HH:MM-HH:MM with the start before the end")) {
+            _ = try await gateway.saveTeam(
+                id: floor.support.id, name: "Support", strategy: "least-busy", stickyWindow: nil, overflowTeam: nil, overflowAfter: nil,
+                profile: TeamProfile(hours: TeamSchedule(timeZone: "Asia/Shanghai", weekly: ["fri": ["9-18"]])), by: floor.admin
+            )
+        }
+        await #expect(throws: GatewayError.invalid(field: "hours.timeZone", reason: "'Mars/Olympus' is not an IANA time zone such as Europe/Berlin")) {
+            _ = try await gateway.saveTeam(
+                id: floor.support.id, name: "Support", strategy: "least-busy", stickyWindow: nil, overflowTeam: nil, overflowAfter: nil,
+                profile: TeamProfile(hours: TeamSchedule(timeZone: "Mars/Olympus", weekly: [:])), by: floor.admin
+            )
+        }
+    }
+
+    @Test func waitingCustomersAreToldTheirPlaceAndHearWhenItMovesUp() async throws {
+        let harness = try TestGateway()
+        defer { harness.removeFiles() }
+        let floor = try await floor(harness, overflowAfter: "1h")
+        defer { floor.loop.cancel() }
+        let gateway = harness.gateway
+        try await gateway.setPresence("online", by: floor.ana)
+        let first = try await write(floor, from: "c1", "m1")
+        try await eventually("Ana has the first chat") { try await assignee(floor, first) == floor.ana.id }
+        let second = try await write(floor, from: "c2", "m2")
+        let third = try await write(floor, from: "c3", "m3")
+        try await eventually("the third customer hears their place") { try await customerSees(floor, third).count == 1 }
+        #expect(try await customerSees(floor, second) == ["Thanks for waiting. You are number 1 in line."])
+        #expect(try await customerSees(floor, third) == ["Thanks for waiting. You are number 2 in line."])
+
+        harness.clock.advance(by: 61)
+        _ = try await gateway.resolve(first, by: floor.ana)
+        try await eventually("Ana takes the second") { try await assignee(floor, second) == floor.ana.id }
+        try await eventually("the third moves up") { try await customerSees(floor, third).count == 2 }
+        #expect(try await customerSees(floor, third) == [
+            "Thanks for waiting. You are number 2 in line.", "Thanks for waiting. You are number 1 in line.",
+        ])
+        #expect(try await customerSees(floor, second) == ["Thanks for waiting. You are number 1 in line."], "nothing once served")
+    }
+
+    @Test func withNobodyOnlineAnywhereTheCustomerIsToldOnceAndStillWaits() async throws {
+        let harness = try TestGateway()
+        defer { harness.removeFiles() }
+        let floor = try await floor(harness, overflowAfter: "1h")
+        defer { floor.loop.cancel() }
+        let waiting = try await write(floor, from: "c1", "m1")
+        try await eventually("the customer is told") { try await customerSees(floor, waiting).count == 1 }
+        #expect(try await customerSees(floor, waiting) == [
+            "No one is available right now. Leave your message here and we'll answer as soon as someone is back.",
+        ])
+        _ = try await harness.gateway.handleWebhook(channelID: floor.channel.id, request: harness.recordingWebhook([("c1", "m2", "hello?")]))
+        // Nobody was online in Support, so it overflowed to Sales, where Cai is the first back.
+        try await harness.gateway.setPresence("online", by: floor.cai)
+        try await eventually("Cai takes it when he comes online") { try await assignee(floor, waiting) == floor.cai.id }
+        #expect(try await customerSees(floor, waiting).count == 1, "told once")
+    }
+
     @Test func twoHundredConcurrentConversationsNeverOverfillAnAgentOrAssignTwice() async throws {
         let harness = try TestGateway()
         defer { harness.removeFiles() }

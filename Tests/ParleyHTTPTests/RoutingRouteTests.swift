@@ -58,6 +58,9 @@ struct RoutingRouteTests {
             let bad = try await client.json("/api/v1/teams", method: .post, token: admin, body: #"{"name":"Sales","strategy":"fastest"}"#)
             #expect(bad.status == 400)
             #expect((bad.object as? [String: Any])?["error"] as? String == "strategy: 'fastest' is not one of least-busy, round-robin, manual-claim")
+            let badHours = try await client.json("/api/v1/teams", method: .post, token: admin,
+                                                 body: #"{"name":"Sales","hours":{"timeZone":"Asia/Shanghai","holidays":["2027-02-30"]}}"#)
+            #expect((badHours.object as? [String: Any])?["error"] as? String == "hours.holidays[0]: '2027-02-30' is not a date written YYYY-MM-DD")
             let forbidden = try await client.json("/api/v1/teams", method: .post, token: ana, body: #"{"name":"Sales"}"#)
             #expect(forbidden.status == 403)
             let presence = try await client.json("/api/v1/agents/me/presence", method: .put, token: ana, body: #"{"presence":"busy"}"#)
@@ -68,6 +71,17 @@ struct RoutingRouteTests {
             #expect((capacity.object as? [String: Any])?["error"] as? String == "agent 999 not found")
             let teams = try await client.json("/api/v1/teams", token: admin)
             #expect(((teams.object as? [String: Any])?["teams"] as? [Any])?.isEmpty == true, "nothing was written: \(teams.text)")
+
+            let withHours = try await client.json("/api/v1/teams", method: .post, token: admin, body: """
+                {"name":"Billing","hours":{"timeZone":"Asia/Shanghai","weekly":{"mon":["09:00-12:00","13:00-18:00"]}},
+                 "priority":{"repeatVisitorsFirst":false},"texts":{"queue":"第 {{position}} 位"}}
+                """)
+            #expect(withHours.status == 201, "\(withHours.text)")
+            let saved = withHours.object as? [String: Any]
+            #expect((saved?["hours"] as? [String: Any])?["weekly"] as? [String: [String]] == ["mon": ["09:00-12:00", "13:00-18:00"]])
+            #expect((saved?["priority"] as? [String: Bool]) == ["vipFirst": true, "returningAfterFailedQueueFirst": true, "repeatVisitorsFirst": false])
+            #expect((saved?["texts"] as? [String: String])?["queue"] == "第 {{position}} 位")
+            #expect((saved?["texts"] as? [String: String])?["noAgent"] == "No one is available right now. Leave your message here and we'll answer as soon as someone is back.")
         }
     }
 }

@@ -1,0 +1,61 @@
+import Foundation
+
+/// What a team tells its waiting customers and when it is open, as admins configured it. The
+/// gateway validates it and turns it into routing values; the store keeps it as written.
+public struct TeamProfile: Sendable, Equatable, Codable {
+    /// Nil: always open.
+    public var hours: TeamSchedule?
+    public var priority: TeamPriority
+    public var texts: TeamTexts
+
+    public init(hours: TeamSchedule? = nil, priority: TeamPriority = TeamPriority(), texts: TeamTexts = TeamTexts()) {
+        self.hours = hours
+        self.priority = priority
+        self.texts = texts
+    }
+}
+
+/// A weekly schedule in an IANA zone: `weekly` maps `mon`…`sun` to `HH:MM-HH:MM` intervals;
+/// holidays are local `YYYY-MM-DD` dates.
+public struct TeamSchedule: Sendable, Equatable, Codable {
+    public var timeZone: String
+    public var weekly: [String: [String]]
+    public var holidays: [String]
+
+    public init(timeZone: String, weekly: [String: [String]], holidays: [String] = []) {
+        self.timeZone = timeZone
+        self.weekly = weekly
+        self.holidays = holidays
+    }
+}
+
+/// Which priority rules of the queue the team uses (all on by default).
+public struct TeamPriority: Sendable, Equatable, Codable {
+    public var vipFirst: Bool
+    public var returningAfterFailedQueueFirst: Bool
+    public var repeatVisitorsFirst: Bool
+
+    public init(vipFirst: Bool = true, returningAfterFailedQueueFirst: Bool = true, repeatVisitorsFirst: Bool = true) {
+        self.vipFirst = vipFirst
+        self.returningAfterFailedQueueFirst = returningAfterFailedQueueFirst
+        self.repeatVisitorsFirst = repeatVisitorsFirst
+    }
+}
+
+/// The messages a waiting customer gets, on their own channel. An empty text sends nothing.
+/// `{{position}}` is the place in the queue; `{{opensAt}}` the next opening in the team's zone.
+public struct TeamTexts: Sendable, Equatable, Codable {
+    public var queue: String
+    public var closed: String
+    public var noAgent: String
+
+    public static let defaultQueue = "Thanks for waiting. You are number {{position}} in line."
+    public static let defaultClosed = "We're closed right now and open again {{opensAt}}. Leave your message here and we'll answer then."
+    public static let defaultNoAgent = "No one is available right now. Leave your message here and we'll answer as soon as someone is back."
+
+    public init(queue: String = Self.defaultQueue, closed: String = Self.defaultClosed, noAgent: String = Self.defaultNoAgent) {
+        self.queue = queue
+        self.closed = closed
+        self.noAgent = noAgent
+    }
+}
