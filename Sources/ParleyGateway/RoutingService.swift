@@ -147,11 +147,11 @@ public actor RoutingService: Service {
 
     private func load() async -> Bool {
         do {
-            let records = try await store.teams()
-            profiles = Dictionary(records.map { ($0.id, $0.profile) }, uniquingKeysWith: { $1 })
-            let teams = records.map(Self.teamRouting)
-            let agents = try await store.agentLoads(nil).map(Self.agentRouting)
-            let waiting = try await store.waitingConversations(nil)
+            let state = try await store.routingState()
+            profiles = Dictionary(state.teams.map { ($0.id, $0.profile) }, uniquingKeysWith: { $1 })
+            let teams = state.teams.map(Self.teamRouting)
+            let agents = state.agents.map(Self.agentRouting)
+            let waiting = state.waiting
             channels = Dictionary(waiting.map { ($0.id, $0.channelID) }, uniquingKeysWith: { $1 })
             // A conversation that arrived while its team was closed, and still finds it closed, is
             // left for later as it would have been on arrival; one queued while the team was open
@@ -176,6 +176,8 @@ public actor RoutingService: Service {
             return false
         }
         await perform(router.handle(.tick, now: clock.now()))
+        // Customers loaded here were filed without news of their place; those not told yet hear it.
+        for team in profiles.keys.sorted() { await tellWaitingCustomers(in: team, from: 1) }
         return true
     }
 

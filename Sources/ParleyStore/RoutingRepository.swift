@@ -94,6 +94,9 @@ public protocol RoutingRepository: Sendable {
     func channelTeam(_ channel: ChannelID) async throws -> TeamID?
     func setPresence(_ agent: AgentID, presence: String) async throws(StoreError)
     func setCapacity(_ agent: AgentID, capacity: Int) async throws(StoreError)
+    /// Teams, agents and the queue read in one transaction, so a team's settings and the
+    /// conversations waiting in it are never from two different moments.
+    func routingState() async throws -> RoutingState
     /// The agents named (all when `nil`), with the chats each holds now.
     func agentLoads(_ ids: [AgentID]?) async throws -> [AgentLoad]
     /// Tells a customer who still waits in the queue something (their place, that nobody is
@@ -117,4 +120,17 @@ public protocol RoutingRepository: Sendable {
     ) async throws(StoreError) -> (Conversation, ConversationTransition)?
     /// The conversation now waits in `team` (overflow).
     func moveToTeam(_ id: ConversationID, team: TeamID) async throws(StoreError)
+}
+
+/// Everything routing loads at start or rebuild, as of one moment.
+public struct RoutingState: Sendable {
+    public var teams: [TeamRecord]
+    public var agents: [AgentLoad]
+    public var waiting: [WaitingConversation]
+
+    public init(teams: [TeamRecord], agents: [AgentLoad], waiting: [WaitingConversation]) {
+        self.teams = teams
+        self.agents = agents
+        self.waiting = waiting
+    }
 }

@@ -83,55 +83,65 @@ extension SQLiteStore: RoutingRepository {
         }
     }
 
-    public func agentLoads(_ ids: [AgentID]?) async throws -> [AgentLoad] {
+    public func routingState() async throws -> RoutingState {
         try await pool.read { db in
-            let filter = ids.map { "WHERE a.id IN \(Self.idList($0.map(\.rawValue)))" } ?? ""
-            return try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT a.id, a.presence, a.capacity, a.last_assigned_at,
-                           (SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = a.id AND c.status = 'assigned') AS active,
-                           (SELECT GROUP_CONCAT(team_id) FROM team_members m WHERE m.agent_id = a.id) AS teams
-                    FROM agents a \(filter) ORDER BY a.id
-                    """
-            ).map { row in
-                let teams = (row["teams"] as String?)?.split(separator: ",").compactMap { Int64($0) }.map(TeamID.init) ?? []
-                return AgentLoad(
-                    id: AgentID(row["id"]), teams: teams, presence: row["presence"], capacity: row["capacity"], activeChats: row["active"],
-                    lastAssignedAt: Columns.date(row["last_assigned_at"])
-                )
-            }
+            RoutingState(teams: try Self.teams(db, where: nil), agents: try Self.agentLoads(db, nil), waiting: try Self.waitingConversations(db, nil))
+        }
+    }
+
+    public func agentLoads(_ ids: [AgentID]?) async throws -> [AgentLoad] {
+        try await pool.read { db in try Self.agentLoads(db, ids) }
+    }
+
+    private static func agentLoads(_ db: Database, _ ids: [AgentID]?) throws -> [AgentLoad] {
+        let filter = ids.map { "WHERE a.id IN \(Self.idList($0.map(\.rawValue)))" } ?? ""
+        return try Row.fetchAll(
+            db,
+            sql: """
+                SELECT a.id, a.presence, a.capacity, a.last_assigned_at,
+                       (SELECT COUNT(*) FROM conversations c WHERE c.assignee_id = a.id AND c.status = 'assigned') AS active,
+                       (SELECT GROUP_CONCAT(team_id) FROM team_members m WHERE m.agent_id = a.id) AS teams
+                FROM agents a \(filter) ORDER BY a.id
+                """
+        ).map { row in
+            let teams = (row["teams"] as String?)?.split(separator: ",").compactMap { Int64($0) }.map(TeamID.init) ?? []
+            return AgentLoad(
+                id: AgentID(row["id"]), teams: teams, presence: row["presence"], capacity: row["capacity"], activeChats: row["active"],
+                lastAssignedAt: Columns.date(row["last_assigned_at"])
+            )
         }
     }
 
     public func waitingConversations(_ ids: [ConversationID]?) async throws -> [WaitingConversation] {
-        try await pool.read { db in
-            let filter = ids.map { " AND c.id IN \(Self.idList($0.map(\.rawValue)))" } ?? ""
-            // The sticky agent: whoever last served this contact, in this conversation before it
-            // was reopened or in an earlier one.
-            return try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT c.id, c.channel_id, COALESCE(c.team_id, ch.team_id) AS team, COALESCE(c.waiting_since, c.updated_at) AS since,
-                           EXISTS (SELECT 1 FROM conversations o WHERE o.contact_id = c.contact_id AND o.id < c.id) AS repeat_visitor,
-                           e.assignee_id AS previous_agent, e.at AS served_at,
-                           (SELECT CASE WHEN last.command = 'escalate' THEN last.previous_assignee_id END
-                            FROM conversation_events last WHERE last.conversation_id = c.id ORDER BY last.id DESC LIMIT 1) AS escalated_from
-                    FROM conversations c
-                    JOIN channels ch ON ch.id = c.channel_id
-                    LEFT JOIN conversation_events e ON e.id = (
-                        SELECT ev.id FROM conversation_events ev JOIN conversations o ON o.id = ev.conversation_id
-                        WHERE o.contact_id = c.contact_id AND ev.assignee_id IS NOT NULL ORDER BY ev.id DESC LIMIT 1)
-                    WHERE c.status = 'queued' AND COALESCE(c.team_id, ch.team_id) IS NOT NULL\(filter)
-                    ORDER BY since, c.id
-                    """
-            ).map { row in
-                WaitingConversation(
-                    id: ConversationID(row["id"]), channelID: ChannelID(row["channel_id"]), team: TeamID(row["team"]), waitingSince: Date(timeIntervalSince1970: row["since"]),
-                    repeatVisitor: row["repeat_visitor"], previousAgent: (row["previous_agent"] as Int64?).map(AgentID.init),
-                    previouslyServedAt: Columns.date(row["served_at"]), escalatedFrom: (row["escalated_from"] as Int64?).map(AgentID.init)
-                )
-            }
+        try await pool.read { db in try Self.waitingConversations(db, ids) }
+    }
+
+    private static func waitingConversations(_ db: Database, _ ids: [ConversationID]?) throws -> [WaitingConversation] {
+        let filter = ids.map { " AND c.id IN \(Self.idList($0.map(\.rawValue)))" } ?? ""
+        // The sticky agent: whoever last served this contact, in this conversation before it
+        // was reopened or in an earlier one.
+        return try Row.fetchAll(
+            db,
+            sql: """
+                SELECT c.id, c.channel_id, COALESCE(c.team_id, ch.team_id) AS team, COALESCE(c.waiting_since, c.updated_at) AS since,
+                       EXISTS (SELECT 1 FROM conversations o WHERE o.contact_id = c.contact_id AND o.id < c.id) AS repeat_visitor,
+                       e.assignee_id AS previous_agent, e.at AS served_at,
+                       (SELECT CASE WHEN last.command = 'escalate' THEN last.previous_assignee_id END
+                        FROM conversation_events last WHERE last.conversation_id = c.id ORDER BY last.id DESC LIMIT 1) AS escalated_from
+                FROM conversations c
+                JOIN channels ch ON ch.id = c.channel_id
+                LEFT JOIN conversation_events e ON e.id = (
+                    SELECT ev.id FROM conversation_events ev JOIN conversations o ON o.id = ev.conversation_id
+                    WHERE o.contact_id = c.contact_id AND ev.assignee_id IS NOT NULL ORDER BY ev.id DESC LIMIT 1)
+                WHERE c.status = 'queued' AND COALESCE(c.team_id, ch.team_id) IS NOT NULL\(filter)
+                ORDER BY since, c.id
+                """
+        ).map { row in
+            WaitingConversation(
+                id: ConversationID(row["id"]), channelID: ChannelID(row["channel_id"]), team: TeamID(row["team"]), waitingSince: Date(timeIntervalSince1970: row["since"]),
+                repeatVisitor: row["repeat_visitor"], previousAgent: (row["previous_agent"] as Int64?).map(AgentID.init),
+                previouslyServedAt: Columns.date(row["served_at"]), escalatedFrom: (row["escalated_from"] as Int64?).map(AgentID.init)
+            )
         }
     }
 
