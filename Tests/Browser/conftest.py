@@ -18,9 +18,12 @@ Tests/Conformance in Tests/parley_support.py.
 
 from __future__ import annotations
 
+import html
+import http.server
 import json
 import os
 import sys
+import threading
 import time
 import urllib.parse
 
@@ -238,6 +241,60 @@ def staging_push_browser(gcm):
         yield driver
     finally:
         driver.quit()
+
+
+# -------------------------------------------------------------------------------------------------
+# A site on another origin that embeds the widget, as a customer's web site would
+
+
+class Site:
+    """A web site on another origin (another port of 127.0.0.1) that embeds parleyd's widget."""
+
+    def __init__(self):
+        self.files: dict[str, tuple[str, str]] = {}
+        files = self.files
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                path = urllib.parse.urlsplit(self.path).path
+                content_type, text = files.get(path, ("text/plain", None))
+                data = (text if text is not None else "not found").encode()
+                self.send_response(200 if text is not None else 404)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                self.send_header("Cache-Control", "no-cache")
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, name="site", daemon=True).start()
+
+    def page(self, path: str, base_url: str, channel: str, **data: str) -> str:
+        """Serves, at `path`, a page whose script tag loads the widget from `base_url`; each keyword
+        is one more data- attribute of that tag (service_worker="/sw.js" -> data-service-worker="/sw.js")."""
+        attributes = "".join(f' data-{name.replace("_", "-")}="{html.escape(value)}"' for name, value in data.items())
+        self.files[path] = (
+            "text/html; charset=utf-8",
+            "<!doctype html><html><head><meta charset=utf-8><title>Another shop</title></head><body>"
+            "<h1>Another shop</h1>"
+            f'<script src="{base_url}/widget.js" data-channel="{html.escape(channel)}"{attributes} async></script></body></html>',
+        )
+        return self.origin + path
+
+
+@pytest.fixture
+def site():
+    s = Site()
+    try:
+        yield s
+    finally:
+        s.server.shutdown()
+        s.server.server_close()
 
 
 # -------------------------------------------------------------------------------------------------
