@@ -146,6 +146,18 @@ def agent(base_url) -> AgentAPI:
     return api
 
 
+@pytest.fixture(scope="session")
+def agent_of():
+    """The agent side of another parleyd (a module's own server): agent_of(server) logs in as its admin."""
+
+    def login(server: parley_support.ParleyServer) -> AgentAPI:
+        api = AgentAPI(server.base_url, server.admin_password)
+        api.login()
+        return api
+
+    return login
+
+
 # -------------------------------------------------------------------------------------------------
 # The browser: a fresh profile per test (so each test is a new visitor)
 
@@ -188,6 +200,22 @@ def browser():
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture
+def new_browser():
+    """Starts more browsers within one test (a visitor who closes theirs, another device); every
+    one still open is quit at the end."""
+    started: list[webdriver.Chrome] = []
+
+    def start() -> webdriver.Chrome:
+        driver = start_browser()
+        started.append(driver)
+        return driver
+
+    yield start
+    for driver in started:
+        driver.quit()  # a no-op for one the test already quit
 
 
 @pytest.fixture(scope="session")
@@ -329,8 +357,12 @@ def pytest_runtest_makereport(item, call):
                 report.sections.append(("browser console", "\n".join(lines) or "(empty)"))
             except Exception as error:
                 report.sections.append(("browser console", f"unavailable: {error!r}"))
-        if BrowserServer.current is not None:
-            BrowserServer.current.attach_logs(report)
+        # The server the test talked to: a module's own (a ParleyServer fixture) or the session's.
+        servers = [value for value in funcargs.values() if isinstance(value, parley_support.ParleyServer)]
+        if not servers and BrowserServer.current is not None:
+            servers = [BrowserServer.current]
+        for server in servers:
+            server.attach_logs(report)
     return report
 
 
