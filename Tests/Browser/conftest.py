@@ -18,9 +18,12 @@ Tests/Conformance in Tests/parley_support.py.
 
 from __future__ import annotations
 
+import html
+import http.server
 import json
 import os
 import sys
+import threading
 import time
 import urllib.parse
 
@@ -143,6 +146,18 @@ def agent(base_url) -> AgentAPI:
     return api
 
 
+@pytest.fixture(scope="session")
+def agent_of():
+    """The agent side of another parleyd (a module's own server): agent_of(server) logs in as its admin."""
+
+    def login(server: parley_support.ParleyServer) -> AgentAPI:
+        api = AgentAPI(server.base_url, server.admin_password)
+        api.login()
+        return api
+
+    return login
+
+
 # -------------------------------------------------------------------------------------------------
 # The browser: a fresh profile per test (so each test is a new visitor)
 
@@ -185,6 +200,22 @@ def browser():
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture
+def new_browser():
+    """Starts more browsers within one test (a visitor who closes theirs, another device); every
+    one still open is quit at the end."""
+    started: list[webdriver.Chrome] = []
+
+    def start() -> webdriver.Chrome:
+        driver = start_browser()
+        started.append(driver)
+        return driver
+
+    yield start
+    for driver in started:
+        driver.quit()  # a no-op for one the test already quit
 
 
 @pytest.fixture(scope="session")
@@ -241,6 +272,60 @@ def staging_push_browser(gcm):
 
 
 # -------------------------------------------------------------------------------------------------
+# A site on another origin that embeds the widget, as a customer's web site would
+
+
+class Site:
+    """A web site on another origin (another port of 127.0.0.1) that embeds parleyd's widget."""
+
+    def __init__(self):
+        self.files: dict[str, tuple[str, str]] = {}
+        files = self.files
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                path = urllib.parse.urlsplit(self.path).path
+                content_type, text = files.get(path, ("text/plain", None))
+                data = (text if text is not None else "not found").encode()
+                self.send_response(200 if text is not None else 404)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                self.send_header("Cache-Control", "no-cache")
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, name="site", daemon=True).start()
+
+    def page(self, path: str, base_url: str, channel: str, **data: str) -> str:
+        """Serves, at `path`, a page whose script tag loads the widget from `base_url`; each keyword
+        is one more data- attribute of that tag (service_worker="/sw.js" -> data-service-worker="/sw.js")."""
+        attributes = "".join(f' data-{name.replace("_", "-")}="{html.escape(value)}"' for name, value in data.items())
+        self.files[path] = (
+            "text/html; charset=utf-8",
+            "<!doctype html><html><head><meta charset=utf-8><title>Another shop</title></head><body>"
+            "<h1>Another shop</h1>"
+            f'<script src="{base_url}/widget.js" data-channel="{html.escape(channel)}"{attributes} async></script></body></html>',
+        )
+        return self.origin + path
+
+
+@pytest.fixture
+def site():
+    s = Site()
+    try:
+        yield s
+    finally:
+        s.server.shutdown()
+        s.server.server_close()
+
+
+# -------------------------------------------------------------------------------------------------
 # Reporting: on failure, attach the page state, the browser console and the server log
 
 
@@ -272,8 +357,12 @@ def pytest_runtest_makereport(item, call):
                 report.sections.append(("browser console", "\n".join(lines) or "(empty)"))
             except Exception as error:
                 report.sections.append(("browser console", f"unavailable: {error!r}"))
-        if BrowserServer.current is not None:
-            BrowserServer.current.attach_logs(report)
+        # The server the test talked to: a module's own (a ParleyServer fixture) or the session's.
+        servers = [value for value in funcargs.values() if isinstance(value, parley_support.ParleyServer)]
+        if not servers and BrowserServer.current is not None:
+            servers = [BrowserServer.current]
+        for server in servers:
+            server.attach_logs(report)
     return report
 
 

@@ -9,16 +9,13 @@ fcm.googleapis.com, off this machine.
 
 from __future__ import annotations
 
-import http.server
 import json
 import re
-import threading
 import time
 import urllib.parse
 import urllib.request
 import uuid
 
-import pytest
 from devtools import DevTools
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
@@ -115,54 +112,6 @@ def turn_on_notifications(driver, base_url: str) -> dict:
     set_notifications(driver, base_url, "granted")
     driver.find_element(By.CSS_SELECTOR, NOTIFY).click()
     return wait_notify(driver, lambda s: s["state"] in ("on", "failed"), SUBSCRIBE_TIMEOUT_S, "the notify button did not settle")
-
-
-class Site:
-    """A web site on another origin (another port of 127.0.0.1) that embeds parleyd's widget."""
-
-    def __init__(self):
-        self.files: dict[str, tuple[str, str]] = {}
-        files = self.files
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
-                path = urllib.parse.urlsplit(self.path).path
-                content_type, text = files.get(path, ("text/plain", None))
-                data = (text if text is not None else "not found").encode()
-                self.send_response(200 if text is not None else 404)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(data)))
-                self.send_header("Cache-Control", "no-cache")
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, name="site", daemon=True).start()
-
-    def page(self, path: str, base_url: str, channel: str, service_worker: str | None = None) -> str:
-        attribute = f' data-service-worker="{service_worker}"' if service_worker else ""
-        self.files[path] = (
-            "text/html; charset=utf-8",
-            "<!doctype html><html><head><meta charset=utf-8><title>Another shop</title></head><body>"
-            "<h1>Another shop</h1>"
-            f'<script src="{base_url}/widget.js" data-channel="{channel}"{attribute} async></script></body></html>',
-        )
-        return self.origin + path
-
-
-@pytest.fixture
-def site():
-    s = Site()
-    try:
-        yield s
-    finally:
-        s.server.shutdown()
-        s.server.server_close()
 
 
 # -------------------------------------------------------------------------------------------------

@@ -13,6 +13,9 @@
  *   [data-parley="badge"]     unread count on the launcher (hidden when 0)
  *   [data-parley="window"]    the chat window (display:none while closed; data-open="true|false")
  *   [data-parley="close"]     the minimise button in the window header
+ *   [data-parley="email"]     the envelope button in the window header ("Get replies by email"): opens
+ *                             the email form at any time; aria-expanded mirrors the form;
+ *                             data-state="saved" once an address is saved, else "none"
  *   [data-parley="notify"]    the notifications (bell) button in the window header; hidden unless
  *                             this browser can take Web Push on this page (see Notifications below);
  *                             data-state="off|asking|on|failed"
@@ -27,11 +30,34 @@
  *   [data-parley="text"]      the message text inside a message (always set with textContent)
  *   [data-parley="input"]     the <textarea>; Enter sends, Shift+Enter inserts a newline
  *   [data-parley="send"]      the send button
+ *   [data-parley="email-form"]  the email form (a <form> above the composer; hidden while closed;
+ *                             data-mode="required|optional|leave", see Email below)
+ *   [data-parley="email-input"] its email field; [data-parley="name-input"] its optional name field
+ *   [data-parley="email-save"]  its submit button
+ *   [data-parley="email-skip"]  its secondary button: "Skip" on the optional pre-chat form, "Cancel"
+ *                             when opened from the header; hidden on the required pre-chat form
+ *   [data-parley="email-error"] why the address was not saved: the server's reason, which starts
+ *                             with the field ("email: ..." / "name: ..."), or a network problem;
+ *                             hidden when empty
+ *   [data-parley="email-saved"] the confirmation under the messages while an address is saved and
+ *                             the form is closed ("We'll email you at ana@example.com if you leave.")
  *
  * Script API: window.Parley = { open(), close(), toggle(), send(text), state }, where state is
  * a fresh snapshot on every read: { channelId, baseUrl, open, connection, transport, visitorId,
- * lastSeen, messages, pending, notifications }; notifications is the notify button's data-state,
- * or "unavailable" while the button is hidden.
+ * lastSeen, messages, pending, notifications, email }; notifications is the notify button's
+ * data-state, or "unavailable" while the button is hidden; email is the address the visitor saved in
+ * this browser, or null. While the required pre-chat form is open, send() returns false.
+ *
+ * Email: the visitor can leave an address so that a reply that finds them gone (tab closed) is
+ * mailed to them, with a link back to the chat (POST /widget/<channelId>/contact; parleyd needs
+ * PARLEY_SMTP_URL). The envelope button opens the form at any time ("leave a message"). A site
+ * can also ask before the chat starts:
+ *   <script src="https://PARLEY_HOST/widget.js" data-channel="ch_xxx" data-pre-chat="email" async></script>
+ * data-pre-chat="email": a new visitor must save an address before the composer can be used;
+ * data-pre-chat="optional": the form is shown with a Skip button, and the composer works meanwhile.
+ * Without the attribute there is no pre-chat form. Either way the form is only put in front of a
+ * visitor with no conversation yet, who has not saved (or skipped) it in this browser and did not
+ * come by a reopen link (the reply email was sent to them, so they gave an address).
  *
  * Notifications: the bell button appears when the browser has service workers, PushManager and
  * Notification, notifications are not blocked for the site, parleyd has Web Push set up
@@ -55,10 +81,12 @@
  *
  * localStorage keys (per channel): parley.<channelId>.token, .lastSeen, .open, .history (the last
  * 200 rendered messages, so a returning visitor sees the conversation before resuming after
- * lastSeen) and .outbox (messages typed but not yet accepted by the server).
+ * lastSeen), .outbox (messages typed but not yet accepted by the server), .contact (the saved
+ * {email, name}) and .preChat ("skipped" once the optional pre-chat form was skipped). A different
+ * visitor token (a reopen link, or a token the server no longer knows) forgets .contact and .preChat.
  *
- * Security: message text only ever reaches the DOM through textContent; the widget never
- * assigns innerHTML (icons are built with createElementNS).
+ * Security: message text, names, addresses and server reasons only ever reach the DOM through
+ * textContent; the widget never assigns innerHTML (icons are built with createElementNS).
  */
 (function () {
   'use strict';
@@ -79,6 +107,10 @@
   const channelId = (script.getAttribute('data-channel') || '').trim();
   const baseURL = new URL('.', script.src || window.location.href); // directory of widget.js, with trailing slash
   const configured = /^[A-Za-z0-9_.:-]{1,128}$/.test(channelId);
+  const preChatAttribute = (script.getAttribute('data-pre-chat') || '').trim().toLowerCase();
+  /** The pre-chat form's mode: 'required' (data-pre-chat="email"), 'optional', or null (none). */
+  const preChat = preChatAttribute === 'email' ? 'required' : (preChatAttribute === 'optional' ? 'optional' : null);
+  if (preChatAttribute && !preChat) console.warn('[parley] data-pre-chat must be "email" or "optional", not:', preChatAttribute);
 
   const HISTORY_LIMIT = 200;
   const POLL_INTERVAL_MS = 3000;
@@ -93,6 +125,7 @@
   }
   const chanPath = 'widget/' + encodeURIComponent(channelId);
   const sessionURL = endpoint(chanPath + '/session');
+  const contactURL = endpoint(chanPath + '/contact');
   const hooksURL = endpoint('hooks/' + encodeURIComponent(channelId));
   function messagesURL(after) { return endpoint(chanPath + '/messages?after=' + encodeURIComponent(after)); }
   function socketURL(token) {
@@ -151,6 +184,7 @@
     return handed && handed.length <= 4096 ? handed : null;
   }
 
+  let arrivedByLink = false; // no pre-chat form for them: the link came in the email they gave
   {
     const handed = takeHandedToken();
     if (handed && configured) {
@@ -160,9 +194,12 @@
       if (store.get('token') !== handed) {
         store.remove('history');
         store.remove('lastSeen');
+        store.remove('contact');
+        store.remove('preChat');
         store.set('token', handed);
       }
       store.set('open', '1');
+      arrivedByLink = true;
     }
   }
 
@@ -175,6 +212,11 @@
   let isOpen = store.get('open') === '1';
   let connection = 'connecting';
   let unread = 0;
+  /** The address (and name) this visitor saved with parleyd from this browser, or null. */
+  let contact = readContact();
+  /** The email form: null while closed, else 'required' | 'optional' (pre-chat) | 'leave' (header). */
+  let emailFormMode = null;
+  let contactInFlight = false;
 
   /** id (number) -> entry, for every message that has a server id */
   const byId = new Map();
@@ -222,6 +264,7 @@
   const ICON_CLOSE = ['M6 6l12 12', 'M18 6L6 18'];
   const ICON_MINIMISE = ['M6 9l6 6 6-6'];
   const ICON_SEND = ['M4 12l16-8-6 16-2.5-6.5z', 'M11.5 13.5L20 4'];
+  const ICON_MAIL = ['M4.5 5h15A1.5 1.5 0 0 1 21 6.5v11a1.5 1.5 0 0 1-1.5 1.5h-15A1.5 1.5 0 0 1 3 17.5v-11A1.5 1.5 0 0 1 4.5 5z', 'M3.5 6.5l8.5 6.5 8.5-6.5'];
   const ICON_BELL = ['M6 9a6 6 0 0 1 12 0c0 6.5 2.5 8 2.5 8h-17S6 15.5 6 9z', 'M10.2 20.5a2 2 0 0 0 3.6 0'];
 
   function newClientId() {
@@ -246,6 +289,12 @@
     if (typeof content.text === 'string') return content.text;
     if (content.type) return '[' + content.type + ']';
     return '';
+  }
+
+  function readContact() {
+    const saved = store.json('contact', null);
+    if (!saved || typeof saved.email !== 'string' || !saved.email) return null;
+    return { email: saved.email, name: typeof saved.name === 'string' ? saved.name : '' };
   }
 
   async function readError(response) {
@@ -296,8 +345,12 @@
 .parley-root .parley-status[data-state="reconnecting"] .parley-dot,.parley-root .parley-status[data-state="connecting"] .parley-dot{animation:parley-blink 1.2s ease-in-out infinite}
 .parley-root .parley-status[data-state="unavailable"] .parley-dot,.parley-root .parley-status[data-state="misconfigured"] .parley-dot{background:#f87171}
 @keyframes parley-blink{50%{opacity:.35}}
-.parley-root .parley-close,.parley-root .parley-notify{flex:none;width:34px;height:34px;border-radius:50%;border:0;padding:0;background:transparent;color:#fff;display:flex;align-items:center;justify-content:center}
-.parley-root .parley-close:hover,.parley-root .parley-notify:hover{background:rgba(255,255,255,.16)}
+.parley-root .parley-close,.parley-root .parley-notify,.parley-root .parley-mail{flex:none;width:34px;height:34px;border-radius:50%;border:0;padding:0;background:transparent;color:#fff;display:flex;align-items:center;justify-content:center}
+.parley-root .parley-close:hover,.parley-root .parley-notify:hover,.parley-root .parley-mail:hover{background:rgba(255,255,255,.16)}
+.parley-root .parley-mail svg{width:18px;height:18px}
+.parley-root .parley-mail[data-state="saved"] svg{fill:rgba(255,255,255,.3)}
+.parley-root .parley-mail[hidden]{display:none}
+.parley-root .parley-mail:focus-visible{outline:3px solid rgba(255,255,255,.6);outline-offset:1px}
 .parley-root .parley-close svg{width:20px;height:20px}
 .parley-root .parley-notify{position:relative}
 .parley-root .parley-notify[hidden],.parley-root .parley-notice[hidden]{display:none}
@@ -332,6 +385,26 @@
 .parley-root .parley-send:hover{background:var(--parley-accent-dark)}
 .parley-root .parley-input:placeholder-shown + .parley-send{opacity:.45}
 .parley-root .parley-send svg{width:18px;height:18px}
+.parley-root .parley-email{display:flex;flex-direction:column;gap:8px;margin:0;padding:12px 14px;border-top:1px solid var(--parley-border);background:#fff}
+.parley-root .parley-email[hidden],.parley-root .parley-email-error[hidden],.parley-root .parley-email-skip[hidden],.parley-root .parley-email-saved[hidden]{display:none}
+.parley-root .parley-email-title{margin:0;font-size:14px;font-weight:650;color:var(--parley-fg)}
+.parley-root .parley-email-hint{margin:-4px 0 0;font-size:12.5px;color:var(--parley-muted)}
+.parley-root .parley-field{display:flex;flex-direction:column;gap:3px;margin:0;font-size:12px;font-weight:600;color:var(--parley-muted)}
+.parley-root .parley-field input{width:100%;height:36px;margin:0;padding:0 12px;border:1px solid var(--parley-border);border-radius:10px;font:inherit;font-size:14px;font-weight:400;
+  color:var(--parley-fg);background:#f9fafb;outline:none;box-shadow:none}
+.parley-root .parley-field input:focus{border-color:var(--parley-accent);background:#fff;box-shadow:0 0 0 3px rgba(79,70,229,.15)}
+.parley-root .parley-field input[aria-invalid="true"]{border-color:#dc2626}
+.parley-root .parley-email-error{margin:0;font-size:12.5px;color:#b91c1c;overflow-wrap:anywhere}
+.parley-root .parley-email-actions{display:flex;justify-content:flex-end;gap:8px}
+.parley-root .parley-email-skip,.parley-root .parley-email-save{height:34px;padding:0 16px;border-radius:17px;font-size:13.5px;font-weight:600}
+.parley-root .parley-email-skip{border:1px solid var(--parley-border);background:#fff;color:var(--parley-fg)}
+.parley-root .parley-email-skip:hover{background:#f3f4f6}
+.parley-root .parley-email-save{border:0;background:var(--parley-accent);color:#fff}
+.parley-root .parley-email-save:hover{background:var(--parley-accent-dark)}
+.parley-root .parley-email-save:disabled{opacity:.6;cursor:progress}
+.parley-root .parley-email-skip:focus-visible,.parley-root .parley-email-save:focus-visible{outline:3px solid rgba(79,70,229,.45);outline-offset:2px}
+.parley-root .parley-email-saved{padding:7px 14px;border-top:1px solid var(--parley-border);background:#f5f5ff;font-size:12px;color:var(--parley-muted);overflow-wrap:anywhere}
+.parley-root .parley-input:disabled,.parley-root .parley-send:disabled{cursor:not-allowed;opacity:.45}
 .parley-root .parley-footer{padding:0 0 8px;background:#fff;text-align:center;font-size:11px;color:#9ca3af}
 @media (max-width:480px){
   .parley-root{right:12px;bottom:12px}
@@ -377,8 +450,15 @@
   notifyButton.hidden = true; // until this browser is known to take Web Push here (setupPush)
   const closeButton = el('button', 'parley-close', { type: 'button', 'data-parley': 'close', 'aria-label': 'Minimise chat' });
   closeButton.appendChild(icon(ICON_MINIMISE));
+  const emailButton = el('button', 'parley-mail', {
+    type: 'button', 'data-parley': 'email', 'data-state': 'none', 'aria-label': 'Get replies by email', title: 'Get replies by email',
+    'aria-expanded': 'false', 'aria-controls': 'parley-email-form',
+  });
+  emailButton.appendChild(icon(ICON_MAIL));
+  emailButton.hidden = !configured; // nowhere to save an address to
   header.appendChild(avatar);
   header.appendChild(heading);
+  header.appendChild(emailButton);
   header.appendChild(notifyButton);
   header.appendChild(closeButton);
 
@@ -398,11 +478,51 @@
   composer.appendChild(input);
   composer.appendChild(sendButton);
 
+  // The email form sits between the messages and the composer: in view whatever the scroll
+  // position, and right where a pre-chat visitor would otherwise start typing.
+  const emailForm = el('form', 'parley-email', {
+    'data-parley': 'email-form', id: 'parley-email-form', novalidate: '', 'aria-labelledby': 'parley-email-title', 'aria-describedby': 'parley-email-hint',
+  });
+  emailForm.hidden = true;
+  const emailTitle = el('p', 'parley-email-title', { id: 'parley-email-title' });
+  const emailHint = el('p', 'parley-email-hint', { id: 'parley-email-hint' });
+  function field(caption, attrs) {
+    const label = el('label', 'parley-field');
+    const text = el('span');
+    text.textContent = caption;
+    const box = el('input', null, attrs);
+    label.appendChild(text);
+    label.appendChild(box);
+    emailForm.appendChild(label);
+    return box;
+  }
+  emailForm.appendChild(emailTitle);
+  emailForm.appendChild(emailHint);
+  const emailInput = field('Email', {
+    type: 'email', name: 'email', 'data-parley': 'email-input', autocomplete: 'email', maxlength: '254', spellcheck: 'false',
+    'aria-required': 'true', 'aria-describedby': 'parley-email-error',
+  });
+  const nameInput = field('Name (optional)', { type: 'text', name: 'name', 'data-parley': 'name-input', autocomplete: 'name', maxlength: '200', 'aria-describedby': 'parley-email-error' });
+  const emailError = el('p', 'parley-email-error', { 'data-parley': 'email-error', id: 'parley-email-error', role: 'alert' });
+  emailError.hidden = true;
+  const emailActions = el('div', 'parley-email-actions');
+  const skipButton = el('button', 'parley-email-skip', { type: 'button', 'data-parley': 'email-skip' });
+  const saveButton = el('button', 'parley-email-save', { type: 'submit', 'data-parley': 'email-save' });
+  saveButton.textContent = 'Save';
+  emailActions.appendChild(skipButton);
+  emailActions.appendChild(saveButton);
+  emailForm.appendChild(emailError);
+  emailForm.appendChild(emailActions);
+  const emailSaved = el('div', 'parley-email-saved', { 'data-parley': 'email-saved', role: 'status' });
+  emailSaved.hidden = true;
+
   const footer = el('div', 'parley-footer');
   footer.textContent = 'Powered by Parley';
 
   windowEl.appendChild(header);
   windowEl.appendChild(body);
+  windowEl.appendChild(emailForm);
+  windowEl.appendChild(emailSaved);
   windowEl.appendChild(composer);
   windowEl.appendChild(footer);
   root.appendChild(windowEl);
@@ -435,10 +555,13 @@
     if (isOpen) {
       setUnread(0);
       scrollToBottom();
-      if (focus) setTimeout(() => { try { input.focus({ preventScroll: true }); } catch (_) { input.focus(); } }, 30);
+      if (focus) focusSoon(emailFormMode ? emailInput : input);
     } else {
       setUnread(unread);
     }
+  }
+  function focusSoon(target) {
+    setTimeout(() => { try { target.focus({ preventScroll: true }); } catch (_) { target.focus(); } }, 30);
   }
   function openWindow() { isOpen = true; store.set('open', '1'); root.classList.add('parley-animate'); applyOpenState(true); }
   function closeWindow() { isOpen = false; store.set('open', '0'); applyOpenState(false); }
@@ -608,6 +731,7 @@
       if (live && entry.direction === 'outbound' && !isOpen) setUnread(unread + 1);
     }
     scheduleSave();
+    if (emailFormMode === 'required' || emailFormMode === 'optional') refreshPreChat(); // an existing conversation arrived
     if (stick) scrollToBottom(); // don't yank a visitor who scrolled up to read
   }
 
@@ -616,7 +740,7 @@
 
   function send(rawText) {
     const text = String(rawText == null ? '' : rawText).replace(/^\s*\n|\s+$/g, '');
-    if (!text.trim()) return false;
+    if (!text.trim() || emailFormMode === 'required') return false;
     const entry = {
       id: null,
       clientId: newClientId(),
@@ -631,6 +755,7 @@
     place(entry);
     saveNow();
     scrollToBottom();
+    if (emailFormMode === 'optional') refreshPreChat(); // the visitor chose to just start chatting
     if (!configured) {
       markFailed(entry, 'chat is not configured');
       return true;
@@ -714,6 +839,12 @@
     for (const [clientId, entry] of byClientId) if (entry.id != null) byClientId.delete(clientId);
     lastSeen = 0;
     saveNow();
+    // The address was saved for the previous visitor: the server does not know it for this one.
+    contact = null;
+    store.remove('contact');
+    store.remove('preChat');
+    renderSaved();
+    refreshPreChat();
   }
 
   /** POST /widget/{channel}/session; resolves to true when we hold a valid token. */
@@ -1077,10 +1208,171 @@
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Email: the pre-chat form and the header's "Get replies by email" (see the header comment)
+
+  const EMAIL_FORM_TEXT = {
+    required: { title: 'Before we start', hint: 'Leave your email so we can reply even if you step away.', skip: null },
+    optional: { title: 'Get replies by email', hint: 'Leave your email and we\u2019ll send our reply there if you step away.', skip: 'Skip' },
+    leave: { title: 'Get replies by email', hint: 'Leaving? We\u2019ll email our reply to you, with a link back to this chat.', skip: 'Cancel' },
+  };
+  const COMPOSER_PLACEHOLDER = 'Type your message\u2026';
+
+  /** Whether the pre-chat form belongs in front of this visitor now (see the header comment). */
+  function preChatWanted() {
+    if (!preChat || !configured || contact || arrivedByLink) return false;
+    if (preChat === 'optional' && store.get('preChat') === 'skipped') return false;
+    return byId.size === 0 && pendingEntries().length === 0;
+  }
+
+  /** Opens or closes the pre-chat form as the visitor's state changes: a returning visitor's
+   *  conversation arriving from the server lifts it, a new visitor token brings it back. */
+  function refreshPreChat() {
+    const wanted = preChatWanted();
+    if (wanted && !emailFormMode) openEmailForm(preChat, false);
+    else if (!wanted && (emailFormMode === 'required' || emailFormMode === 'optional')) closeEmailForm(null);
+  }
+
+  function openEmailForm(mode, focus) {
+    const text = EMAIL_FORM_TEXT[mode];
+    if (!emailFormMode && contact) {
+      // What is saved, not an edit the visitor cancelled earlier.
+      emailInput.value = contact.email;
+      nameInput.value = contact.name;
+    }
+    emailFormMode = mode;
+    emailForm.setAttribute('data-mode', mode);
+    emailTitle.textContent = text.title;
+    emailHint.textContent = text.hint;
+    skipButton.hidden = !text.skip;
+    skipButton.textContent = text.skip || '';
+    emailForm.hidden = false;
+    emailButton.setAttribute('aria-expanded', 'true');
+    setComposerLocked(mode === 'required');
+    renderSaved();
+    if (focus && isOpen) focusSoon(emailInput);
+  }
+
+  /** `then` is where focus goes afterwards (null: leave it). */
+  function closeEmailForm(then) {
+    emailFormMode = null;
+    emailForm.hidden = true;
+    emailForm.removeAttribute('data-mode');
+    showEmailError('');
+    emailButton.setAttribute('aria-expanded', 'false');
+    setComposerLocked(false);
+    renderSaved();
+    if (then && isOpen) focusSoon(then);
+  }
+
+  function setComposerLocked(locked) {
+    input.disabled = locked;
+    sendButton.disabled = locked;
+    input.placeholder = locked ? 'Leave your email above to start chatting' : COMPOSER_PLACEHOLDER;
+  }
+
+  function renderSaved() {
+    emailButton.setAttribute('data-state', contact ? 'saved' : 'none');
+    emailSaved.hidden = !contact || emailFormMode !== null;
+    if (!contact) { emailSaved.textContent = ''; return; }
+    const promise = 'email you at ' + contact.email + ' if you leave.';
+    emailSaved.textContent = contact.name ? 'Thanks, ' + contact.name + '! We\u2019ll ' + promise : 'We\u2019ll ' + promise; // text, never markup
+  }
+
+  /** The server's reason names the field first ("email: ..."): that field is marked invalid. */
+  function showEmailError(reason) {
+    emailError.textContent = reason;
+    emailError.hidden = !reason;
+    const field = /^(email|name):/.exec(reason || '');
+    emailInput.setAttribute('aria-invalid', field && field[1] === 'email' ? 'true' : 'false');
+    nameInput.setAttribute('aria-invalid', field && field[1] === 'name' ? 'true' : 'false');
+    return field ? (field[1] === 'name' ? nameInput : emailInput) : null;
+  }
+
+  async function saveContact() {
+    if (contactInFlight) return;
+    const email = emailInput.value.trim();
+    const name = nameInput.value.trim();
+    contactInFlight = true;
+    saveButton.disabled = true;
+    emailForm.setAttribute('aria-busy', 'true');
+    let failure;
+    try {
+      failure = await postContact(email, name);
+    } finally {
+      contactInFlight = false;
+      saveButton.disabled = false;
+      emailForm.removeAttribute('aria-busy');
+    }
+    if (failure) {
+      const invalid = showEmailError(failure);
+      if (invalid) invalid.focus();
+      return;
+    }
+    contact = { email, name };
+    store.set('contact', JSON.stringify(contact));
+    closeEmailForm(input);
+  }
+
+  /** POST /widget/{channel}/contact; resolves to null once saved, else to what the visitor reads. */
+  async function postContact(email, name) {
+    const unreachable = 'Could not reach the chat server \u2014 check your connection and try again.';
+    for (let attempt = 0; attempt < 2; attempt++) {
+      let response;
+      try {
+        if (!(await ensureSession())) return unreachable;
+        response = await fetch(contactURL, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + token },
+          body: JSON.stringify(name ? { email, name } : { email }),
+          credentials: 'omit',
+        });
+      } catch (_) {
+        return unreachable;
+      }
+      if (response.ok) return null;
+      if (response.status === 401) { sessionChecked = false; continue; } // a new visitor, then once more
+      const reason = await readError(response);
+      if (response.status === 400) return reason; // names the field, e.g. "email: 'ana@' is not an email address ..."
+      return 'Your email could not be saved (' + reason + ') \u2014 try again.';
+    }
+    return 'Your email could not be saved \u2014 reload the page and try again.';
+  }
+
+  /** Esc, Skip or Cancel: the pre-chat form stays skipped in this browser, the header's just closes. */
+  function dismissEmailForm() {
+    if (emailFormMode === 'required' || !emailFormMode) return;
+    if (emailFormMode === 'optional') {
+      store.set('preChat', 'skipped');
+      closeEmailForm(input);
+    } else {
+      closeEmailForm(emailButton);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Wiring
 
   launcher.addEventListener('click', () => { if (isOpen) closeWindow(); else openWindow(); });
   closeButton.addEventListener('click', closeWindow);
+  emailButton.addEventListener('click', () => {
+    if (emailFormMode) focusSoon(emailInput);
+    else openEmailForm('leave', true);
+  });
+  emailForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    saveContact();
+  });
+  skipButton.addEventListener('click', dismissEmailForm);
+  emailForm.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape') return;
+    event.preventDefault();
+    if (emailFormMode === 'required') { // as in the composer: Esc minimises the chat
+      closeWindow();
+      launcher.focus();
+    } else {
+      dismissEmailForm();
+    }
+  });
   notifyButton.addEventListener('click', () => {
     // There is no "off" here: the browser's own site settings are where a visitor stops them.
     if (notifyState === 'on') showNotice('Notifications are on \u2014 turn them off in your browser\u2019s site settings');
@@ -1154,6 +1446,8 @@
 
   restore();
   setUnread(0);
+  renderSaved();
+  refreshPreChat();
   if (!configured) {
     setConnection('misconfigured');
     console.error('[parley] missing or invalid data-channel on the widget <script> tag:', channelId || '(empty)');
@@ -1185,6 +1479,7 @@
         messages: byId.size,
         pending: pendingEntries().length,
         notifications: notifyButton.hidden ? 'unavailable' : notifyState,
+        email: contact ? contact.email : null,
       };
     },
   };
