@@ -377,7 +377,7 @@ public actor RoutingService: Service {
         if let agent = waiting.previousAgent, let at = waiting.previouslyServedAt { previous = PreviousAgent(agent: agent, servedAt: at) }
         return QueueEntry(
             conversationID: waiting.id, team: waiting.team, enqueuedAt: waiting.waitingSince, isRepeatVisitor: waiting.repeatVisitor,
-            previousAgent: previous, escalatedFrom: waiting.escalatedFrom
+            previousAgent: previous, escalatedFrom: waiting.escalatedFrom, reopenedFrom: waiting.reopenedFrom
         )
     }
 }

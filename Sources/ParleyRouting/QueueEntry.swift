@@ -25,11 +25,15 @@ public struct QueueEntry: Sendable, Equatable {
     /// conversation goes to another agent of the team first, then to the overflow team, and back to
     /// this agent only when nobody else can take it; the sticky rule never picks them.
     public var escalatedFrom: AgentID?
+    /// The agent who served this conversation before the customer reopened it (within the
+    /// channel's reopen window): they get it back first when online with a free slot, whatever the
+    /// team's sticky window.
+    public var reopenedFrom: AgentID?
 
     public init(
         conversationID: ConversationID, team: TeamID, enqueuedAt: Date, enteredTeamAt: Date? = nil, isVIP: Bool = false,
         isRepeatVisitor: Bool = false, lastFailedQueueAt: Date? = nil, previousAgent: PreviousAgent? = nil,
-        overflowedFrom: Set<TeamID> = [], escalatedFrom: AgentID? = nil
+        overflowedFrom: Set<TeamID> = [], escalatedFrom: AgentID? = nil, reopenedFrom: AgentID? = nil
     ) {
         self.conversationID = conversationID
         self.team = team
@@ -41,6 +45,7 @@ public struct QueueEntry: Sendable, Equatable {
         self.previousAgent = previousAgent
         self.overflowedFrom = overflowedFrom
         self.escalatedFrom = escalatedFrom
+        self.reopenedFrom = reopenedFrom
     }
 
     /// A failed queue on the same local day, before this one began.

@@ -118,9 +118,15 @@ extension Router {
         return target
     }
 
-    /// The contact's previous agent, if the team routes sticky, the last contact is inside the window,
-    /// and the agent is in the team, online and has a free slot.
+    /// The agent of a conversation the customer reopened; else the contact's previous agent, if the
+    /// team routes sticky and the last contact is inside the window. Either must be in the team,
+    /// online, with a free slot, and not the agent an escalation took it from.
     private func stickyAgent(for entry: QueueEntry, in team: TeamState, now: Date) -> AgentID? {
+        if let reopened = entry.reopenedFrom, reopened != entry.escalatedFrom,
+            let agent = agents[reopened], agent.teams.contains(team.config.id), agent.canTakeMore
+        {
+            return agent.id
+        }
         let window = team.config.stickyWindow
         guard window > 0, let previous = entry.previousAgent, previous.agent != entry.escalatedFrom,
             now.timeIntervalSince(previous.servedAt) <= window,

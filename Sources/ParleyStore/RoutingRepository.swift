@@ -63,10 +63,12 @@ public struct WaitingConversation: Sendable, Equatable {
     public var previouslyServedAt: Date?
     /// The agent it was taken from because the customer waited past the agent-reply timeout.
     public var escalatedFrom: AgentID?
+    /// The agent who had served it when the customer reopened it by writing again.
+    public var reopenedFrom: AgentID?
 
     public init(
         id: ConversationID, channelID: ChannelID, team: TeamID, waitingSince: Date, repeatVisitor: Bool, previousAgent: AgentID?,
-        previouslyServedAt: Date?, escalatedFrom: AgentID? = nil
+        previouslyServedAt: Date?, escalatedFrom: AgentID? = nil, reopenedFrom: AgentID? = nil
     ) {
         self.id = id
         self.channelID = channelID
@@ -76,6 +78,7 @@ public struct WaitingConversation: Sendable, Equatable {
         self.previousAgent = previousAgent
         self.previouslyServedAt = previouslyServedAt
         self.escalatedFrom = escalatedFrom
+        self.reopenedFrom = reopenedFrom
     }
 }
 

@@ -126,10 +126,11 @@ extension SQLiteStore: RoutingRepository {
                 SELECT c.id, c.channel_id, COALESCE(c.team_id, ch.team_id) AS team, COALESCE(c.waiting_since, c.updated_at) AS since,
                        EXISTS (SELECT 1 FROM conversations o WHERE o.contact_id = c.contact_id AND o.id < c.id) AS repeat_visitor,
                        e.assignee_id AS previous_agent, e.at AS served_at,
-                       (SELECT CASE WHEN last.command = 'escalate' THEN last.previous_assignee_id END
-                        FROM conversation_events last WHERE last.conversation_id = c.id ORDER BY last.id DESC LIMIT 1) AS escalated_from
+                       last.command AS last_command, last.previous_assignee_id AS last_agent
                 FROM conversations c
                 JOIN channels ch ON ch.id = c.channel_id
+                LEFT JOIN conversation_events last ON last.id = (
+                    SELECT id FROM conversation_events WHERE conversation_id = c.id ORDER BY id DESC LIMIT 1)
                 LEFT JOIN conversation_events e ON e.id = (
                     SELECT ev.id FROM conversation_events ev JOIN conversations o ON o.id = ev.conversation_id
                     WHERE o.contact_id = c.contact_id AND ev.assignee_id IS NOT NULL ORDER BY ev.id DESC LIMIT 1)
@@ -137,10 +138,15 @@ extension SQLiteStore: RoutingRepository {
                 ORDER BY since, c.id
                 """
         ).map { row in
-            WaitingConversation(
+            // How it came back to the queue: taken from a slow agent, or reopened by the customer
+            // (who goes back to the agent who served them when that agent can take it).
+            let lastAgent = (row["last_agent"] as Int64?).map(AgentID.init)
+            let lastCommand: String? = row["last_command"]
+            return WaitingConversation(
                 id: ConversationID(row["id"]), channelID: ChannelID(row["channel_id"]), team: TeamID(row["team"]), waitingSince: Date(timeIntervalSince1970: row["since"]),
                 repeatVisitor: row["repeat_visitor"], previousAgent: (row["previous_agent"] as Int64?).map(AgentID.init),
-                previouslyServedAt: Columns.date(row["served_at"]), escalatedFrom: (row["escalated_from"] as Int64?).map(AgentID.init)
+                previouslyServedAt: Columns.date(row["served_at"]), escalatedFrom: lastCommand == "escalate" ? lastAgent : nil,
+                reopenedFrom: lastCommand == "reopen" ? lastAgent : nil
             )
         }
     }

@@ -23,13 +23,15 @@ struct RoutingServiceTests {
 
     /// Support (Ana, capacity 1; Ben, capacity 2) overflows to Sales (Cai, capacity 2) when nobody
     /// in Support is online; the recording channel's conversations wait in Support.
-    private func floor(_ harness: TestGateway, overflowAfter: String? = nil, agentReplyTimeout: String = "0s") async throws -> Floor {
+    private func floor(
+        _ harness: TestGateway, overflowAfter: String? = nil, agentReplyTimeout: String = "0s", stickyWindow: String = "1h"
+    ) async throws -> Floor {
         let admin = try await harness.addAgent("admin@example.com", role: .admin)
         let channel = try await harness.addRecordingChannel(settings: ["apiBaseURL": "http://127.0.0.1:9", "agentReplyTimeout": agentReplyTimeout])
         let gateway = harness.gateway
         let sales = try await gateway.saveTeam(id: nil, name: "Sales", strategy: "least-busy", stickyWindow: nil, overflowTeam: nil, overflowAfter: nil, by: admin)
         let support = try await gateway.saveTeam(
-            id: nil, name: "Support", strategy: "least-busy", stickyWindow: "1h", overflowTeam: sales.id, overflowAfter: overflowAfter, by: admin
+            id: nil, name: "Support", strategy: "least-busy", stickyWindow: stickyWindow, overflowTeam: sales.id, overflowAfter: overflowAfter, by: admin
         )
         let ana = try await harness.addAgent("ana@example.com")
         let ben = try await harness.addAgent("ben@example.com")
@@ -106,10 +108,13 @@ struct RoutingServiceTests {
         try await eventually("Cai in Sales takes Support's overflow") { try await assignee(floor, waiting) == floor.cai.id }
     }
 
-    @Test func aCustomerWhoReturnsGetsTheSameAgentWithinTheStickyWindow() async throws {
+    /// Reopening within the channel's reopen window goes back to the same agent even when the team
+    /// routes nobody sticky (0s); the sticky window adds new conversations of the same contact.
+    @Test(arguments: ["1h", "0s"])
+    func aCustomerWhoReopensGetsTheSameAgent(stickyWindow: String) async throws {
         let harness = try TestGateway()
         defer { harness.removeFiles() }
-        let floor = try await floor(harness, overflowAfter: "1h")
+        let floor = try await floor(harness, overflowAfter: "1h", stickyWindow: stickyWindow)
         defer { floor.loop.cancel() }
         let gateway = harness.gateway
         try await gateway.setCapacity(2, of: floor.ana.id, by: floor.admin)

@@ -30,6 +30,18 @@ struct StickyAgentTests {
         #expect(actions.first == .assign(c(10), agent: a(2), team: t(1), reason: .strategy))
     }
 
+    @Test func aReopenedConversationGoesBackToItsAgentWhateverTheWindow() {
+        var router = router(sticky: 0)
+        let reopened = QueueEntry(conversationID: c(10), team: t(1), enqueuedAt: Fixture.t0, reopenedFrom: a(1))
+        #expect(router.handle(.enqueued(reopened), now: Fixture.t0).first == .assign(c(10), agent: a(1), team: t(1), reason: .sticky))
+    }
+
+    @Test func aReopenedConversationWhoseAgentIsFullTakesTheStrategysPick() {
+        var router = router(sticky: 0, agent1: Fixture.agent(1, capacity: 1, active: 1))
+        let reopened = QueueEntry(conversationID: c(10), team: t(1), enqueuedAt: Fixture.t0, reopenedFrom: a(1))
+        #expect(router.handle(.enqueued(reopened), now: Fixture.t0).assignments == ["c10→a2"])
+    }
+
     @Test func aZeroWindowTurnsStickyOff() {
         var router = router(sticky: 0)
         #expect(router.handle(returning(servedAt: Fixture.t0), now: Fixture.t0).assignments == ["c10→a2"])
