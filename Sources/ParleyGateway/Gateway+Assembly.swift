@@ -54,7 +54,7 @@ extension Gateway {
         return Gateway(
             conversations: store, agents: store, channels: store, registry: registry, pipeline: pipeline, bus: bus,
             dispatcher: dispatcher, mediaFetcher: mediaFetcher, scheduler: scheduler, pushBackDispatcher: pushBacks, routing: routing,
-            teams: store, media: store,
+            teams: store, workbench: store, media: store,
             reach: store, pushSubscriptions: store, webPush: webPush, mail: mail, visitors: visitors, clock: clock, metrics: metrics,
             logger: logger, publicBaseURL: publicBaseURL, vault: vault, passwords: passwords
         )

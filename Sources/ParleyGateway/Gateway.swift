@@ -19,6 +19,7 @@ public struct Gateway: Sendable {
     public let pushBackDispatcher: PushBackDispatcher
     public let routing: RoutingService
     let teams: any RoutingRepository
+    let workbench: any WorkbenchRepository
     let media: any MediaDownloadRepository
     let reach: any ReachRepository
     let pushSubscriptions: any PushSubscriptionRepository
@@ -41,7 +42,7 @@ public struct Gateway: Sendable {
         conversations: any ConversationRepository, agents: any AgentRepository, channels: any ChannelRepository,
         registry: ConnectorRegistry, pipeline: IngestPipeline, bus: EventBus, dispatcher: Dispatcher,
         mediaFetcher: MediaFetcher, scheduler: DeadlineScheduler, pushBackDispatcher: PushBackDispatcher, routing: RoutingService,
-        teams: any RoutingRepository, media: any MediaDownloadRepository,
+        teams: any RoutingRepository, workbench: any WorkbenchRepository, media: any MediaDownloadRepository,
         reach: any ReachRepository, pushSubscriptions: any PushSubscriptionRepository, webPush: (any WebPushSending)?, mail: PushBackMail?,
         visitors: VisitorPresence = VisitorPresence(), clock: any WallClock, metrics: GatewayMetrics, logger: Logger, publicBaseURL: String,
         vault: CredentialVault, passwords: PasswordHasher = PasswordHasher()
@@ -58,6 +59,7 @@ public struct Gateway: Sendable {
         self.pushBackDispatcher = pushBackDispatcher
         self.routing = routing
         self.teams = teams
+        self.workbench = workbench
         self.media = media
         self.reach = reach
         self.pushSubscriptions = pushSubscriptions

@@ -93,6 +93,11 @@ public actor RoutingService: Service {
         }
     }
 
+    /// Conversations changed outside the lifecycle (moved to another team's queue).
+    public func conversationsChanged(_ ids: [ConversationID]) {
+        reconcile(conversations: ids, agents: [])
+    }
+
     /// Agents whose presence, capacity or teams changed.
     public func agentsChanged(_ ids: [AgentID]) {
         reconcile(conversations: [], agents: ids)
@@ -200,7 +205,12 @@ public actor RoutingService: Service {
             logger.debug("routing reconciles", metadata: ["conversations": "\(ids)", "waiting": "\(found.map(\.id))", "agents": "\(agents)"])
             // In the order they started waiting (the store's order), so each customer hears the
             // place they keep, not one a later arrival in the same batch takes from them.
-            for conversation in found where router.queueEntry(of: conversation.id) == nil {
+            for conversation in found {
+                if let entry = router.queueEntry(of: conversation.id) {
+                    // Still filed in the team it waited in before a transfer: file it afresh.
+                    guard entry.team != conversation.team else { continue }
+                    await perform(router.handle(.removed(conversation.id), now: clock.now()))
+                }
                 channels[conversation.id] = conversation.channelID
                 await perform(router.handle(.enqueued(Self.entry(conversation)), now: clock.now()))
             }

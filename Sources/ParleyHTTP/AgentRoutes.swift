@@ -20,6 +20,12 @@ struct AgentRoutes {
         var text: String
     }
 
+    private struct TransferBody: Decodable {
+        var agentId: Int64?
+        var teamId: Int64?
+        var note: String?
+    }
+
     /// `{"settings": {"idleTimeout": "30m", "nudgeText": null}}`: `null` removes a key.
     private struct ChannelSettingsBody: Decodable {
         var settings: [String: String?]
@@ -132,6 +138,19 @@ struct AgentRoutes {
             let body = try await JSONCoding.decodeBody(ReplyBody.self, from: request)
             let message = try await gateway.reply(to: try Self.conversationID(context), text: body.text, by: try context.requireAgent())
             return try JSONCoding.response(MessageView(message), status: .accepted)
+        }
+        authenticated.post("conversations/{id}/notes") { request, context in
+            let body = try await JSONCoding.decodeBody(ReplyBody.self, from: request)
+            let note = try await gateway.addNote(to: try Self.conversationID(context), text: body.text, by: try context.requireAgent())
+            return try JSONCoding.response(MessageView(note), status: .created)
+        }
+        authenticated.post("conversations/{id}/transfer") { request, context in
+            let body = try await JSONCoding.decodeBody(TransferBody.self, from: request)
+            let conversation = try await gateway.transfer(
+                try Self.conversationID(context), toAgent: body.agentId.map(AgentID.init), toTeam: body.teamId.map(TeamID.init), note: body.note,
+                by: try context.requireAgent()
+            )
+            return try JSONCoding.response(ConversationView(conversation, countdowns: await gateway.countdowns(for: conversation)))
         }
         authenticated.post("conversations/{id}/assign") { request, context in
             let agent = try context.requireAgent()

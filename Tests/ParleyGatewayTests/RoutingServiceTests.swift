@@ -264,6 +264,63 @@ struct RoutingServiceTests {
         #expect(try await customerSees(floor, waiting).count == 1, "told once")
     }
 
+    @Test func anAgentTransfersToAColleagueThenToAnotherTeamAndTheNotesGoAlong() async throws {
+        let harness = try TestGateway()
+        defer { harness.removeFiles() }
+        let floor = try await floor(harness, overflowAfter: "1h")
+        defer { floor.loop.cancel() }
+        let gateway = harness.gateway
+        for agent in [floor.ana, floor.ben, floor.cai] { try await gateway.setPresence("online", by: agent) }
+        let chat = try await write(floor, from: "c1", "m1")
+        try await eventually("Ana has it") { try await assignee(floor, chat) == floor.ana.id }
+
+        _ = try await gateway.addNote(to: chat, text: "Customer is upset about order 1234", by: floor.ana)
+        let moved = try await gateway.transfer(chat, toAgent: floor.ben.id, toTeam: nil, note: "needs a refund", by: floor.ana)
+        #expect(moved.status == .assigned && moved.assignee == floor.ben.id)
+        await #expect(throws: GatewayError.notFound("conversation \(chat) not found"), "Ana no longer sees it") {
+            _ = try await gateway.transfer(chat, toAgent: floor.ana.id, toTeam: nil, note: nil, by: floor.ana)
+        }
+        _ = try await gateway.transfer(chat, toAgent: nil, toTeam: floor.sales.id, note: nil, by: floor.ben)
+        try await eventually("Cai in Sales gets it from the Sales queue") { try await assignee(floor, chat) == floor.cai.id }
+
+        let thread = try await gateway.messages(in: chat, for: floor.cai, before: nil, limit: 50)
+        #expect(thread.map(\.direction) == [.inbound, .note, .note, .note])
+        #expect(thread.dropFirst().map(\.content.previewText) == [
+            "Customer is upset about order 1234",
+            "Transferred to ben@example.com by ana@example.com: needs a refund",
+            "Moved to the Sales queue by ben@example.com.",
+        ])
+        #expect(thread.dropFirst().map(\.sender) == [.agent(floor.ana.id), .agent(floor.ana.id), .agent(floor.ben.id)])
+        #expect(try await customerSees(floor, chat).isEmpty, "notes never reach the customer")
+    }
+
+    @Test func aTransferNeverOverloadsAnAgentAndNamesWhatIsWrong() async throws {
+        let harness = try TestGateway()
+        defer { harness.removeFiles() }
+        let floor = try await floor(harness, overflowAfter: "1h")
+        defer { floor.loop.cancel() }
+        let gateway = harness.gateway
+        try await gateway.setPresence("online", by: floor.ana)
+        let chat = try await write(floor, from: "c1", "m1")
+        try await eventually("Ana has it") { try await assignee(floor, chat) == floor.ana.id }
+        try await gateway.setCapacity(0, of: floor.ben.id, by: floor.admin)
+
+        await #expect(throws: GatewayError.conflict("agent \(floor.ben.id) is at capacity (0 of 0 chats)")) {
+            _ = try await gateway.transfer(chat, toAgent: floor.ben.id, toTeam: nil, note: nil, by: floor.ana)
+        }
+        await #expect(throws: GatewayError.invalid(field: "agentId", reason: "give exactly one of agentId and teamId")) {
+            _ = try await gateway.transfer(chat, toAgent: floor.ben.id, toTeam: floor.sales.id, note: nil, by: floor.ana)
+        }
+        await #expect(throws: GatewayError.invalid(field: "teamId", reason: "no team 99")) {
+            _ = try await gateway.transfer(chat, toAgent: nil, toTeam: TeamID(99), note: nil, by: floor.ana)
+        }
+        await #expect(throws: GatewayError.invalid(field: "text", reason: "must not be empty")) {
+            _ = try await gateway.addNote(to: chat, text: "  ", by: floor.ana)
+        }
+        #expect(try await assignee(floor, chat) == floor.ana.id, "nothing moved")
+        #expect(try await harness.store.messages(in: chat, before: nil, limit: 50).count == 1, "and no note was written")
+    }
+
     @Test func twoHundredConcurrentConversationsNeverOverfillAnAgentOrAssignTwice() async throws {
         let harness = try TestGateway()
         defer { harness.removeFiles() }

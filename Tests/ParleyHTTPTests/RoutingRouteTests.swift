@@ -84,4 +84,32 @@ struct RoutingRouteTests {
             #expect((saved?["texts"] as? [String: String])?["noAgent"] == "No one is available right now. Leave your message here and we'll answer as soon as someone is back.")
         }
     }
+
+    @Test func notesAndTransfersOverTheAPI() async throws {
+        let app = try await TestApp()
+        defer { app.harness.removeFiles() }
+        let ana = try await app.harness.addAgent("ana@example.com")
+        try await app.application().test(.router) { client in
+            let admin = try await client.login("admin@example.com")
+            let visitor = try await client.visitorToken(app.webChat)
+            var headers: HTTPFields = [.contentType: "application/json"]
+            headers[.authorization] = "Bearer \(visitor)"
+            _ = try await client.execute(uri: "/hooks/\(app.webChat.id)", method: .post, headers: headers,
+                                         body: ByteBuffer(string: #"{"clientId":"c1","text":"Hi"}"#)) { _ in }
+            let list = try await client.json("/api/v1/conversations", token: admin)
+            let id = try #require(((list.object as? [String: Any])?["conversations"] as? [[String: Any]])?.first?["id"] as? Int)
+
+            let note = try await client.json("/api/v1/conversations/\(id)/notes", method: .post, token: admin, body: #"{"text":"VIP, be quick"}"#)
+            #expect(note.status == 201, "\(note.text)")
+            #expect((note.object as? [String: Any])?["direction"] as? String == "note")
+            let both = try await client.json("/api/v1/conversations/\(id)/transfer", method: .post, token: admin,
+                                             body: #"{"agentId":\#(ana.id.rawValue),"teamId":1}"#)
+            #expect(both.status == 400)
+            #expect((both.object as? [String: Any])?["error"] as? String == "agentId: give exactly one of agentId and teamId")
+            let moved = try await client.json("/api/v1/conversations/\(id)/transfer", method: .post, token: admin,
+                                              body: #"{"agentId":\#(ana.id.rawValue),"note":"yours"}"#)
+            #expect(moved.status == 200, "\(moved.text)")
+            #expect((moved.object as? [String: Any])?["assigneeId"] as? Int == Int(ana.id.rawValue))
+        }
+    }
 }

@@ -1,0 +1,53 @@
+import Foundation
+import GRDB
+import ParleyCore
+
+/// What agents do to a conversation besides replying: internal notes and transfers, each with
+/// its note in the same transaction as the change it explains.
+extension SQLiteStore: WorkbenchRepository {
+    public func addNote(to id: ConversationID, text: String, by agent: AgentID, at time: Date) async throws(StoreError) -> (Message, Conversation) {
+        try await write { db in
+            guard let conversation = try Self.loadConversation(db, id) else { throw StoreError.notFound("conversation \(id)") }
+            let note = try Self.insertMessage(
+                db, conversation: conversation, direction: .note, sender: .agent(agent), content: .text(text), platformMessageID: nil,
+                status: .received, at: time
+            )
+            return (note, conversation)
+        }
+    }
+
+    public func transfer(
+        _ id: ConversationID, to target: TransferDestination, note: String, by agent: AgentID, timers: TimerSettings, at time: Date
+    ) async throws(StoreError) -> TransferResult {
+        try await write { db in
+            guard var conversation = try Self.loadConversation(db, id) else { throw StoreError.notFound("conversation \(id)") }
+            let transition: ConversationTransition?
+            switch target {
+            case .agent(let receiver, let capacity):
+                // The receiver's slot is checked with the write, as routing's own assignments are.
+                let active = try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM conversations WHERE assignee_id = ? AND status = 'assigned'", arguments: [receiver.rawValue]
+                ) ?? 0
+                guard active < capacity else {
+                    throw StoreError.conflict("agent \(receiver) is at capacity (\(active) of \(capacity) chats)")
+                }
+                transition = try Self.transition(db, &conversation, .assign(receiver), by: .agent(agent), at: time)
+            case .team(let team):
+                try db.execute(sql: "UPDATE conversations SET team_id = ? WHERE id = ?", arguments: [team.rawValue, id.rawValue])
+                // An assigned conversation goes back to the queue, now the new team's; a queued one
+                // just changes queue, keeping its wait.
+                transition = conversation.status == .assigned
+                    ? try Self.transition(db, &conversation, .release, by: .agent(agent), at: time) : nil
+                guard conversation.status == .queued else {
+                    throw StoreError.conflict("a \(conversation.status.rawValue) conversation cannot move to a team queue")
+                }
+            }
+            let message = try Self.insertMessage(
+                db, conversation: conversation, direction: .note, sender: .agent(agent), content: .text(note), platformMessageID: nil,
+                status: .received, at: time
+            )
+            try Self.syncDeadlines(db, conversation, timers)
+            return TransferResult(conversation: conversation, transition: transition, note: message)
+        }
+    }
+}
