@@ -19,13 +19,28 @@ struct RoutingServiceTests {
         let ben: Agent
         let cai: Agent
         let loop: Task<Void, any Error>
+
+        /// Stops routing and removes the floor's database.
+        func close() {
+            loop.cancel()
+            harness.removeFiles()
+        }
     }
 
     /// Support (Ana, capacity 1; Ben, capacity 2) overflows to Sales (Cai, capacity 2) when nobody
     /// in Support is online; the recording channel's conversations wait in Support.
-    private func floor(
-        _ harness: TestGateway, overflowAfter: String? = nil, agentReplyTimeout: String = "0s", stickyWindow: String = "1h"
-    ) async throws -> Floor {
+    /// On a fresh gateway; `close()` it when done.
+    private func floor(overflowAfter: String? = nil, agentReplyTimeout: String = "0s", stickyWindow: String = "1h") async throws -> Floor {
+        let harness = try TestGateway()
+        do {
+            return try await floor(on: harness, overflowAfter: overflowAfter, agentReplyTimeout: agentReplyTimeout, stickyWindow: stickyWindow)
+        } catch {
+            harness.removeFiles()
+            throw error
+        }
+    }
+
+    private func floor(on harness: TestGateway, overflowAfter: String?, agentReplyTimeout: String, stickyWindow: String) async throws -> Floor {
         let admin = try await harness.addAgent("admin@example.com", role: .admin)
         let channel = try await harness.addRecordingChannel(settings: ["apiBaseURL": "http://127.0.0.1:9", "agentReplyTimeout": agentReplyTimeout])
         let gateway = harness.gateway
@@ -64,10 +79,9 @@ struct RoutingServiceTests {
     }
 
     @Test func theQueueDrainsWhenAnAgentComesOnlineAChatEndsOrCapacityIsRaised() async throws {
-        let harness = try TestGateway()
-        defer { harness.removeFiles() }
-        let floor = try await floor(harness, overflowAfter: "1h")
-        defer { floor.loop.cancel() }
+        let floor = try await floor(overflowAfter: "1h")
+        defer { floor.close() }
+        let harness = floor.harness
         let gateway = harness.gateway
         try await gateway.setPresence("online", by: floor.ana)
 
@@ -98,10 +112,9 @@ struct RoutingServiceTests {
     }
 
     @Test func withNobodyOnlineInSupportAConversationOverflowsToSales() async throws {
-        let harness = try TestGateway()
-        defer { harness.removeFiles() }
-        let floor = try await floor(harness)
-        defer { floor.loop.cancel() }
+        let floor = try await floor()
+        defer { floor.close() }
+        let harness = floor.harness
         try await harness.gateway.setPresence("online", by: floor.cai)
 
         let waiting = try await write(floor, from: "c1", "m1")
@@ -112,10 +125,9 @@ struct RoutingServiceTests {
     /// routes nobody sticky (0s); the sticky window adds new conversations of the same contact.
     @Test(arguments: ["1h", "0s"])
     func aCustomerWhoReopensGetsTheSameAgent(stickyWindow: String) async throws {
-        let harness = try TestGateway()
-        defer { harness.removeFiles() }
-        let floor = try await floor(harness, overflowAfter: "1h", stickyWindow: stickyWindow)
-        defer { floor.loop.cancel() }
+        let floor = try await floor(overflowAfter: "1h", stickyWindow: stickyWindow)
+        defer { floor.close() }
+        let harness = floor.harness
         let gateway = harness.gateway
         try await gateway.setCapacity(2, of: floor.ana.id, by: floor.admin)
         try await gateway.setPresence("online", by: floor.ben)
@@ -131,10 +143,9 @@ struct RoutingServiceTests {
     }
 
     @Test func aCustomerKeptWaitingIsTakenFromTheSlowAgentAndTheSupervisorIsTold() async throws {
-        let harness = try TestGateway()
-        defer { harness.removeFiles() }
-        let floor = try await floor(harness, overflowAfter: "1h", agentReplyTimeout: "10m")
-        defer { floor.loop.cancel() }
+        let floor = try await floor(overflowAfter: "1h", agentReplyTimeout: "10m")
+        defer { floor.close() }
+        let harness = floor.harness
         let gateway = harness.gateway
         let supervisor = try await harness.addAgent("sue@example.com", role: .supervisor)
         try await gateway.setPresence("online", by: floor.ana)
@@ -166,10 +177,9 @@ struct RoutingServiceTests {
     }
 
     @Test func anEscalatedChatOverflowsWhenNobodyElseInTheTeamIsFree() async throws {
-        let harness = try TestGateway()
-        defer { harness.removeFiles() }
-        let floor = try await floor(harness, overflowAfter: "1h", agentReplyTimeout: "10m")
-        defer { floor.loop.cancel() }
+        let floor = try await floor(overflowAfter: "1h", agentReplyTimeout: "10m")
+        defer { floor.close() }
+        let harness = floor.harness
         let gateway = harness.gateway
         try await gateway.setPresence("online", by: floor.cai)
         try await gateway.setPresence("online", by: floor.ana)
@@ -187,10 +197,9 @@ struct RoutingServiceTests {
     }
 
     @Test func outsideBusinessHoursTheCustomerIsToldWhenTheTeamOpensAndTheChatWaitsInTheLeaveMessagePool() async throws {
-        let harness = try TestGateway()
-        defer { harness.removeFiles() }
-        let floor = try await floor(harness)
-        defer { floor.loop.cancel() }
+        let floor = try await floor()
+        defer { floor.close() }
+        let harness = floor.harness
         let gateway = harness.gateway
         try await gateway.setPresence("online", by: floor.ana)
         // The clock reads Friday 2027-01-15 16:00 in Shanghai, a holiday; Monday is the next workday.
@@ -223,10 +232,9 @@ struct RoutingServiceTests {
     }
 
     @Test func waitingCustomersAreToldTheirPlaceAndHearWhenItMovesUp() async throws {
-        let harness = try TestGateway()
-        defer { harness.removeFiles() }
-        let floor = try await floor(harness, overflowAfter: "1h")
-        defer { floor.loop.cancel() }
+        let floor = try await floor(overflowAfter: "1h")
+        defer { floor.close() }
+        let harness = floor.harness
         let gateway = harness.gateway
         try await gateway.setPresence("online", by: floor.ana)
         let first = try await write(floor, from: "c1", "m1")
@@ -248,10 +256,9 @@ struct RoutingServiceTests {
     }
 
     @Test func withNobodyOnlineAnywhereTheCustomerIsToldOnceAndStillWaits() async throws {
-        let harness = try TestGateway()
-        defer { harness.removeFiles() }
-        let floor = try await floor(harness, overflowAfter: "1h")
-        defer { floor.loop.cancel() }
+        let floor = try await floor(overflowAfter: "1h")
+        defer { floor.close() }
+        let harness = floor.harness
         let waiting = try await write(floor, from: "c1", "m1")
         try await eventually("the customer is told") { try await customerSees(floor, waiting).count == 1 }
         #expect(try await customerSees(floor, waiting) == [
@@ -265,10 +272,9 @@ struct RoutingServiceTests {
     }
 
     @Test func anAgentTransfersToAColleagueThenToAnotherTeamAndTheNotesGoAlong() async throws {
-        let harness = try TestGateway()
-        defer { harness.removeFiles() }
-        let floor = try await floor(harness, overflowAfter: "1h")
-        defer { floor.loop.cancel() }
+        let floor = try await floor(overflowAfter: "1h")
+        defer { floor.close() }
+        let harness = floor.harness
         let gateway = harness.gateway
         for agent in [floor.ana, floor.ben, floor.cai] { try await gateway.setPresence("online", by: agent) }
         let chat = try await write(floor, from: "c1", "m1")
@@ -295,10 +301,9 @@ struct RoutingServiceTests {
     }
 
     @Test func aTransferNeverOverloadsAnAgentAndNamesWhatIsWrong() async throws {
-        let harness = try TestGateway()
-        defer { harness.removeFiles() }
-        let floor = try await floor(harness, overflowAfter: "1h")
-        defer { floor.loop.cancel() }
+        let floor = try await floor(overflowAfter: "1h")
+        defer { floor.close() }
+        let harness = floor.harness
         let gateway = harness.gateway
         try await gateway.setPresence("online", by: floor.ana)
         let chat = try await write(floor, from: "c1", "m1")
@@ -322,10 +327,9 @@ struct RoutingServiceTests {
     }
 
     @Test func twoHundredConcurrentConversationsNeverOverfillAnAgentOrAssignTwice() async throws {
-        let harness = try TestGateway()
-        defer { harness.removeFiles() }
-        let floor = try await floor(harness, overflowAfter: "1h")
-        defer { floor.loop.cancel() }
+        let floor = try await floor(overflowAfter: "1h")
+        defer { floor.close() }
+        let harness = floor.harness
         let gateway = harness.gateway
         for agent in [floor.ana, floor.ben] {
             try await gateway.setCapacity(5, of: agent.id, by: floor.admin)
