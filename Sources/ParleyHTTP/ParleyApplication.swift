@@ -56,7 +56,12 @@ public func buildApplication(
         logger: logger
     )
     // Shut down in reverse order: streams close first, so the server is not kept waiting on sockets.
-    app.addServices(gateway.dispatcher, gateway.pushBackDispatcher, gateway.mediaFetcher, gateway.scheduler, gateway.routing, EventStreamCloser(bus: gateway.bus))
+    // The routing service stays next to the closer: its bus stream ends with the closer, and the
+    // service group calls a service that ends before its turn a failure.
+    app.addServices(
+        gateway.dispatcher, gateway.pushBackDispatcher, gateway.mediaFetcher, gateway.scheduler, gateway.webhookRelay,
+        gateway.webhookDeliverer, gateway.routing, EventStreamCloser(bus: gateway.bus)
+    )
     for service in services { app.addServices(service) }
     return app
 }
