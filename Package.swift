@@ -40,6 +40,7 @@ let package = Package(
             name: "ParleyGateway",
             dependencies: [
                 "ParleyCore", "ParleyStore", "ParleyRouting",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

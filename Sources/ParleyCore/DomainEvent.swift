@@ -1,5 +1,6 @@
-/// What happened, after it was committed. Agent streams, visitor sockets and (later) outgoing
-/// webhooks all read these same events.
+/// What happened, after it was committed. Agent streams and visitor sockets read these events
+/// from the bus; outgoing webhooks read the same events back from the store's webhook journal
+/// (`WebhookRelay`), which survives a crash the in-memory bus does not.
 public enum DomainEvent: Sendable {
     case messageCreated(Message, Conversation)
     case messageUpdated(Message)

@@ -11,6 +11,7 @@ import Synchronization
 public final class EventBus: Sendable {
     private struct Subscribers {
         var streams: [Int: AsyncStream<DomainEvent>.Continuation] = [:]
+        var observers: [@Sendable () -> Void] = []
         var nextID = 0
         var closed = false
     }
@@ -41,11 +42,21 @@ public final class EventBus: Sendable {
         return stream
     }
 
+    /// Calls `observer` after each publish, without the events: for a reader that only needs to
+    /// know that something committed and reads the store itself (the webhook relay). It runs on
+    /// the publisher's thread, the ingest writer's included, so it must return at once. It is not
+    /// a subscriber and is not counted in `subscriberCount`.
+    public func onPublish(_ observer: @escaping @Sendable () -> Void) {
+        subscribers.withLock { $0.observers.append(observer) }
+    }
+
     public func publish(_ events: [DomainEvent]) {
         guard !events.isEmpty else { return }
-        for continuation in subscribers.withLock({ Array($0.streams.values) }) {
+        let (streams, observers) = subscribers.withLock { (Array($0.streams.values), $0.observers) }
+        for continuation in streams {
             for event in events { continuation.yield(event) }
         }
+        for observer in observers { observer() }
     }
 
     public var subscriberCount: Int { subscribers.withLock { $0.streams.count } }

@@ -5,12 +5,14 @@ import ParleyStore
 
 extension Gateway {
     /// Wires a gateway over one store: the registry, the group-commit pipeline, the event bus
-    /// and the dispatcher. `parleyd` and the tests both build it this way.
+    /// and the dispatcher. `parleyd` and the tests both build it this way. `webhookPayload`
+    /// writes an event as outgoing webhooks carry it (ParleyHTTP's `WebhookPayload.encode`).
     public static func assemble(
         store: SQLiteStore,
         vault: CredentialVault,
         connectors: [ChannelKind: ConnectorBuilder],
         transport: any HTTPTransport,
+        webhookPayload: @escaping WebhookPayloadEncoder,
         metricsFactory: any MetricsFactory,
         logger: Logger,
         publicBaseURL: String,
@@ -51,9 +53,16 @@ extension Gateway {
         let routing = RoutingService(
             store: store, registry: registry, bus: bus, clock: clock, factory: metricsFactory, logger: logger, onMessagesQueued: { dispatcher.wake() }
         )
+        let webhookDeliverer = WebhookDeliverer(
+            webhooks: store, vault: vault, transport: transport, clock: clock, retry: retry, factory: metricsFactory, logger: logger
+        )
+        let webhookRelay = WebhookRelay(webhooks: store, encode: webhookPayload, deliverer: webhookDeliverer, clock: clock, logger: logger)
+        bus.onPublish { webhookRelay.noteCommit() }
         return Gateway(
             conversations: store, agents: store, channels: store, registry: registry, pipeline: pipeline, bus: bus,
             dispatcher: dispatcher, mediaFetcher: mediaFetcher, scheduler: scheduler, pushBackDispatcher: pushBacks, routing: routing,
+            webhookRelay: webhookRelay, webhookDeliverer: webhookDeliverer,
+            webhookAdministration: WebhookAdministration(webhooks: store, vault: vault, clock: clock, failingAfter: retry.maximumAttempts),
             teams: store, workbench: store, media: store,
             reach: store, pushSubscriptions: store, webPush: webPush, mail: mail, visitors: visitors, clock: clock, metrics: metrics,
             logger: logger, publicBaseURL: publicBaseURL, vault: vault, passwords: passwords

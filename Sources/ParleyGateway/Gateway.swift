@@ -18,6 +18,10 @@ public struct Gateway: Sendable {
     public let scheduler: DeadlineScheduler
     public let pushBackDispatcher: PushBackDispatcher
     public let routing: RoutingService
+    /// Outgoing webhooks: committed events into deliveries, and deliveries out to subscribers.
+    public let webhookRelay: WebhookRelay
+    public let webhookDeliverer: WebhookDeliverer
+    let webhookAdministration: WebhookAdministration
     let teams: any RoutingRepository
     let workbench: any WorkbenchRepository
     let media: any MediaDownloadRepository
@@ -42,6 +46,7 @@ public struct Gateway: Sendable {
         conversations: any ConversationRepository, agents: any AgentRepository, channels: any ChannelRepository,
         registry: ConnectorRegistry, pipeline: IngestPipeline, bus: EventBus, dispatcher: Dispatcher,
         mediaFetcher: MediaFetcher, scheduler: DeadlineScheduler, pushBackDispatcher: PushBackDispatcher, routing: RoutingService,
+        webhookRelay: WebhookRelay, webhookDeliverer: WebhookDeliverer, webhookAdministration: WebhookAdministration,
         teams: any RoutingRepository, workbench: any WorkbenchRepository, media: any MediaDownloadRepository,
         reach: any ReachRepository, pushSubscriptions: any PushSubscriptionRepository, webPush: (any WebPushSending)?, mail: PushBackMail?,
         visitors: VisitorPresence = VisitorPresence(), clock: any WallClock, metrics: GatewayMetrics, logger: Logger, publicBaseURL: String,
@@ -58,6 +63,9 @@ public struct Gateway: Sendable {
         self.scheduler = scheduler
         self.pushBackDispatcher = pushBackDispatcher
         self.routing = routing
+        self.webhookRelay = webhookRelay
+        self.webhookDeliverer = webhookDeliverer
+        self.webhookAdministration = webhookAdministration
         self.teams = teams
         self.workbench = workbench
         self.media = media

@@ -40,6 +40,7 @@ public func buildApplication(
     WebhookRoutes(gateway: gateway).register(on: router)
     AgentRoutes(gateway: gateway).register(on: router)
     RoutingRoutes(gateway: gateway).register(on: router)
+    WebhookSubscriptionRoutes(gateway: gateway).register(on: router)
     VisitorRoutes(gateway: gateway).register(on: router)
     try AssetRoutes(gateway: gateway, demoChannelID: configuration.demoChannelID).register(on: router)
 
@@ -56,7 +57,12 @@ public func buildApplication(
         logger: logger
     )
     // Shut down in reverse order: streams close first, so the server is not kept waiting on sockets.
-    app.addServices(gateway.dispatcher, gateway.pushBackDispatcher, gateway.mediaFetcher, gateway.scheduler, gateway.routing, EventStreamCloser(bus: gateway.bus))
+    // The routing service stays next to the closer: its bus stream ends with the closer, and the
+    // service group calls a service that ends before its turn a failure.
+    app.addServices(
+        gateway.dispatcher, gateway.pushBackDispatcher, gateway.mediaFetcher, gateway.scheduler, gateway.webhookRelay,
+        gateway.webhookDeliverer, gateway.routing, EventStreamCloser(bus: gateway.bus)
+    )
     for service in services { app.addServices(service) }
     return app
 }

@@ -138,6 +138,7 @@ public enum ParleyMigrations {
         migrator.registerMigration("0012_push_back_origin") { db in
             try db.execute(sql: "ALTER TABLE push_backs ADD COLUMN origin TEXT NOT NULL DEFAULT 'held' CHECK (origin IN ('held', 'refused'))")
         }
+        migrator.registerMigration("0013_webhooks", migrate: createWebhookSchema)
         // A team's business hours, queue priority switches and the texts its waiting customers get
         // (`TeamProfile` as JSON; NULL: always open, every rule on, the default texts).
         migrator.registerMigration("0014_team_profile") { db in

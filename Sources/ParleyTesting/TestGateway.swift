@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ParleyCore
 import ParleyGateway
+import ParleyHTTP
 import ParleyStore
 import Prometheus
 import LineConnector
@@ -44,7 +45,7 @@ public struct TestGateway: Sendable {
         ]
         gateway = Gateway.assemble(
             store: store, vault: vault, connectors: connectors.merging(extra) { $1 },
-            transport: transport, metricsFactory: PrometheusMetricsFactory(registry: registry), logger: logger,
+            transport: transport, webhookPayload: WebhookPayload.encode, metricsFactory: PrometheusMetricsFactory(registry: registry), logger: logger,
             publicBaseURL: "https://parley.example", clock: clock, retry: retry, passwords: PasswordHasher(rounds: 1_000),
             webPush: webPush, mail: mail
         )

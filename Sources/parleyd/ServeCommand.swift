@@ -34,7 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
         let transport = AsyncHTTPTransport(client: httpClient)
         let gateway = Gateway.assemble(
             store: runtime.store, vault: runtime.vault, connectors: Runtime.connectors,
-            transport: transport,
+            transport: transport, webhookPayload: WebhookPayload.encode,
             metricsFactory: PrometheusMetricsFactory(registry: registry), logger: logger,
             publicBaseURL: settings.publicURL, kindSettings: settings.kindSettings,
             webPush: try await WebPushSetup.sender(store: runtime.store, vault: runtime.vault, settings: settings),

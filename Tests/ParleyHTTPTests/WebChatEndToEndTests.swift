@@ -163,13 +163,14 @@ struct WebChatEndToEndTests {
                 if let message = Self.frames(text)["message"] as? [String: Any] { texts.append(message["text"] as? String ?? "") }
             }
             #expect(texts == ["First while you were away", "Second while you were away", "Third, live"])
+
+            // Each counts as delivered once the visitor's socket took it (the socket can show the
+            // live reply a moment before the dispatcher records its route, so wait for that first).
+            try await Self.waitUntilDelivered(app, conversationID, (2...5).map { MessageID(Int64($0)) })
             let stored = try await app.harness.store.messages(in: ConversationID(Int64(conversationID)), before: nil, limit: 50)
             let taken: [DeliveryRoute?] = stored.filter { $0.direction == .outbound }.map(\.route)
             let expected: [DeliveryRoute?] = [.liveSocket, .heldForReturn, .heldForReturn, .liveSocket]
             #expect(taken == expected, "each reply names how it reached the visitor")
-
-            // Each counts as delivered once the visitor's socket took it.
-            try await Self.waitUntilDelivered(app, conversationID, (2...5).map { MessageID(Int64($0)) })
             let messages = try await client.json("/api/v1/conversations/\(conversationID)/messages", token: agentToken)
             let outbound = ((messages.object as? [String: Any])?["messages"] as? [[String: Any]] ?? []).filter { $0["direction"] as? String == "outbound" }
             #expect(outbound.count == 4)
