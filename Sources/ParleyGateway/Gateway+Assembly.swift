@@ -53,6 +53,9 @@ extension Gateway {
         let routing = RoutingService(
             store: store, registry: registry, bus: bus, clock: clock, factory: metricsFactory, logger: logger, onMessagesQueued: { dispatcher.wake() }
         )
+        let bot = BotService(
+            store: store, registry: registry, bus: bus, clock: clock, factory: metricsFactory, logger: logger, onMessagesQueued: { dispatcher.wake() }
+        )
         let webhookDeliverer = WebhookDeliverer(
             webhooks: store, vault: vault, transport: transport, clock: clock, retry: retry, factory: metricsFactory, logger: logger
         )
@@ -61,7 +64,7 @@ extension Gateway {
         return Gateway(
             conversations: store, agents: store, channels: store, registry: registry, pipeline: pipeline, bus: bus,
             dispatcher: dispatcher, mediaFetcher: mediaFetcher, scheduler: scheduler, pushBackDispatcher: pushBacks, routing: routing,
-            webhookRelay: webhookRelay, webhookDeliverer: webhookDeliverer,
+            bot: bot, bots: store, webhookRelay: webhookRelay, webhookDeliverer: webhookDeliverer,
             webhookAdministration: WebhookAdministration(webhooks: store, vault: vault, clock: clock, failingAfter: retry.maximumAttempts),
             teams: store, workbench: store, media: store,
             reach: store, pushSubscriptions: store, webPush: webPush, mail: mail, visitors: visitors, clock: clock, metrics: metrics,

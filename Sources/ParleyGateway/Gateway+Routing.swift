@@ -27,6 +27,7 @@ extension Gateway {
         let overflowWait = try Self.duration(overflowAfter, field: "overflowAfter")
         _ = try profile.businessHours()
         try profile.validateTexts()
+        try profile.validateBot()
         do {
             let known = try await teams.teams()
             if let overflowTeam {

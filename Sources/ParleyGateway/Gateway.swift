@@ -18,6 +18,9 @@ public struct Gateway: Sendable {
     public let scheduler: DeadlineScheduler
     public let pushBackDispatcher: PushBackDispatcher
     public let routing: RoutingService
+    /// Each team's FAQ bot, answering customers before a person does.
+    public let bot: BotService
+    let bots: any BotRepository
     /// Outgoing webhooks: committed events into deliveries, and deliveries out to subscribers.
     public let webhookRelay: WebhookRelay
     public let webhookDeliverer: WebhookDeliverer
@@ -46,7 +49,7 @@ public struct Gateway: Sendable {
         conversations: any ConversationRepository, agents: any AgentRepository, channels: any ChannelRepository,
         registry: ConnectorRegistry, pipeline: IngestPipeline, bus: EventBus, dispatcher: Dispatcher,
         mediaFetcher: MediaFetcher, scheduler: DeadlineScheduler, pushBackDispatcher: PushBackDispatcher, routing: RoutingService,
-        webhookRelay: WebhookRelay, webhookDeliverer: WebhookDeliverer, webhookAdministration: WebhookAdministration,
+        bot: BotService, bots: any BotRepository, webhookRelay: WebhookRelay, webhookDeliverer: WebhookDeliverer, webhookAdministration: WebhookAdministration,
         teams: any RoutingRepository, workbench: any WorkbenchRepository, media: any MediaDownloadRepository,
         reach: any ReachRepository, pushSubscriptions: any PushSubscriptionRepository, webPush: (any WebPushSending)?, mail: PushBackMail?,
         visitors: VisitorPresence = VisitorPresence(), clock: any WallClock, metrics: GatewayMetrics, logger: Logger, publicBaseURL: String,
@@ -63,6 +66,8 @@ public struct Gateway: Sendable {
         self.scheduler = scheduler
         self.pushBackDispatcher = pushBackDispatcher
         self.routing = routing
+        self.bot = bot
+        self.bots = bots
         self.webhookRelay = webhookRelay
         self.webhookDeliverer = webhookDeliverer
         self.webhookAdministration = webhookAdministration

@@ -207,8 +207,9 @@ public actor RoutingService: Service {
             // place they keep, not one a later arrival in the same batch takes from them.
             for conversation in found {
                 if let entry = router.queueEntry(of: conversation.id) {
-                    // Still filed in the team it waited in before a transfer: file it afresh.
-                    guard entry.team != conversation.team else { continue }
+                    // Still filed in the team it waited in before a transfer, or without the VIP
+                    // tag the contact just got: file it afresh.
+                    guard entry.team != conversation.team || entry.isVIP != conversation.isVIP else { continue }
                     await perform(router.handle(.removed(conversation.id), now: clock.now()))
                 }
                 channels[conversation.id] = conversation.channelID
@@ -386,8 +387,9 @@ public actor RoutingService: Service {
         var previous: PreviousAgent?
         if let agent = waiting.previousAgent, let at = waiting.previouslyServedAt { previous = PreviousAgent(agent: agent, servedAt: at) }
         return QueueEntry(
-            conversationID: waiting.id, team: waiting.team, enqueuedAt: waiting.waitingSince, isRepeatVisitor: waiting.repeatVisitor,
-            previousAgent: previous, escalatedFrom: waiting.escalatedFrom, reopenedFrom: waiting.reopenedFrom
+            conversationID: waiting.id, team: waiting.team, enqueuedAt: waiting.waitingSince, isVIP: waiting.isVIP,
+            isRepeatVisitor: waiting.repeatVisitor, lastFailedQueueAt: waiting.lastFailedQueueAt, previousAgent: previous,
+            escalatedFrom: waiting.escalatedFrom, reopenedFrom: waiting.reopenedFrom
         )
     }
 }

@@ -43,6 +43,19 @@ extension TeamProfile {
         )
     }
 
+    /// The bot's settings as the FAQ bot takes them, refused naming the field (`bot.threshold`).
+    func validateBot() throws(GatewayError) {
+        guard let bot else { return }
+        do {
+            _ = try FAQBotSettings(threshold: bot.threshold, missesBeforeHandOver: bot.missesBeforeHandOver, handOverPhrases: bot.handOverPhrases)
+        } catch {
+            throw GatewayError.invalid(field: "bot.\(error.field)", reason: error.problem)
+        }
+        for (field, text) in [("bot.missText", bot.missText), ("bot.handOverText", bot.handOverText)] where text.count > 1_000 {
+            throw GatewayError.invalid(field: field, reason: "longer than 1,000 characters")
+        }
+    }
+
     /// Texts are sent on the customer's channel: one line or a short paragraph, not a document.
     func validateTexts() throws(GatewayError) {
         for (field, text) in [("texts.queue", texts.queue), ("texts.closed", texts.closed), ("texts.noAgent", texts.noAgent)] where text.count > 1_000 {

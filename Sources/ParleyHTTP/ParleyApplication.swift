@@ -34,12 +34,13 @@ public func buildApplication(
     let router = Router(context: AppRequestContext.self)
     // The widget is embedded on the business's own site, so its calls are cross-origin. Every
     // API authenticates with a bearer token, never a cookie, so allowing any origin leaks nothing.
-    router.middlewares.add(CORSMiddleware(allowOrigin: .originBased, allowHeaders: [.authorization, .contentType], allowMethods: [.get, .post, .options]))
+    router.middlewares.add(CORSMiddleware(allowOrigin: .originBased, allowHeaders: [.authorization, .contentType], allowMethods: [.get, .post, .put, .patch, .delete, .options]))
     router.middlewares.add(ErrorMiddleware(metrics: gateway.metrics))
     HealthRoutes(gateway: gateway, registry: metricsRegistry).register(on: router)
     WebhookRoutes(gateway: gateway).register(on: router)
     AgentRoutes(gateway: gateway).register(on: router)
     RoutingRoutes(gateway: gateway).register(on: router)
+    BotRoutes(gateway: gateway).register(on: router)
     WebhookSubscriptionRoutes(gateway: gateway).register(on: router)
     VisitorRoutes(gateway: gateway).register(on: router)
     try AssetRoutes(gateway: gateway, demoChannelID: configuration.demoChannelID).register(on: router)
@@ -61,7 +62,7 @@ public func buildApplication(
     // service group calls a service that ends before its turn a failure.
     app.addServices(
         gateway.dispatcher, gateway.pushBackDispatcher, gateway.mediaFetcher, gateway.scheduler, gateway.webhookRelay,
-        gateway.webhookDeliverer, gateway.routing, EventStreamCloser(bus: gateway.bus)
+        gateway.webhookDeliverer, gateway.bot, gateway.routing, EventStreamCloser(bus: gateway.bus)
     )
     for service in services { app.addServices(service) }
     return app

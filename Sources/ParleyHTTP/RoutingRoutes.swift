@@ -18,6 +18,8 @@ struct RoutingRoutes {
         var hours: HoursBody?
         var priority: PriorityBody?
         var texts: TextsBody?
+        /// Present (even `{}`): the team has a bot, with these settings over the defaults.
+        var bot: BotBody?
 
         /// What the body sets; anything left out takes its default (PUT replaces the settings).
         var profile: TeamProfile {
@@ -32,7 +34,15 @@ struct RoutingRoutes {
                 texts: TeamTexts(
                     queue: texts?.queue ?? defaults.texts.queue, closed: texts?.closed ?? defaults.texts.closed,
                     noAgent: texts?.noAgent ?? defaults.texts.noAgent
-                )
+                ),
+                bot: bot.map { body in
+                    TeamBot(
+                        threshold: body.threshold ?? TeamBot.defaultThreshold,
+                        missesBeforeHandOver: body.missesBeforeHandOver ?? TeamBot.defaultMissesBeforeHandOver,
+                        handOverPhrases: body.handOverPhrases ?? TeamBot.defaultHandOverPhrases,
+                        missText: body.missText ?? TeamBot.defaultMissText, handOverText: body.handOverText ?? TeamBot.defaultHandOverText
+                    )
+                }
             )
         }
     }
@@ -47,6 +57,14 @@ struct RoutingRoutes {
         var vipFirst: Bool?
         var returningAfterFailedQueueFirst: Bool?
         var repeatVisitorsFirst: Bool?
+    }
+
+    private struct BotBody: Decodable {
+        var threshold: Double?
+        var missesBeforeHandOver: Int?
+        var handOverPhrases: [String]?
+        var missText: String?
+        var handOverText: String?
     }
 
     private struct TextsBody: Decodable {
@@ -66,6 +84,7 @@ struct RoutingRoutes {
         var hours: TeamSchedule?
         var priority: TeamPriority
         var texts: TeamTexts
+        var bot: TeamBot?
 
         init(_ team: TeamRecord) {
             id = team.id.rawValue
@@ -78,6 +97,7 @@ struct RoutingRoutes {
             hours = team.profile.hours
             priority = team.profile.priority
             texts = team.profile.texts
+            bot = team.profile.bot
         }
     }
 

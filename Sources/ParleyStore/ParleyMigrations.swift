@@ -144,6 +144,22 @@ public enum ParleyMigrations {
         migrator.registerMigration("0014_team_profile") { db in
             try db.execute(sql: "ALTER TABLE teams ADD COLUMN profile TEXT")
         }
+        // The FAQ bot: the knowledge base (one JSON document, entries scoped to a team or to all),
+        // how far the bot has read each conversation and its misses in a row, and VIP contacts
+        // (served by people first, and handed over by the bot at once).
+        migrator.registerMigration("0017_bot") { db in
+            try db.execute(sql: """
+                ALTER TABLE contacts ADD COLUMN vip INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE conversations ADD COLUMN bot_read_through INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE conversations ADD COLUMN bot_misses INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX IF NOT EXISTS conversations_by_contact ON conversations(contact_id, id);
+                CREATE TABLE knowledge_base (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    document BLOB NOT NULL,
+                    updated_at REAL NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 

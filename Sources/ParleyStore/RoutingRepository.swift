@@ -65,11 +65,19 @@ public struct WaitingConversation: Sendable, Equatable {
     public var escalatedFrom: AgentID?
     /// The agent who had served it when the customer reopened it by writing again.
     public var reopenedFrom: AgentID?
+    /// The contact is tagged VIP.
+    public var isVIP: Bool
+    /// When the contact last gave up waiting in a queue (a conversation closed as abandoned
+    /// while queued), if ever.
+    public var lastFailedQueueAt: Date?
 
     public init(
         id: ConversationID, channelID: ChannelID, team: TeamID, waitingSince: Date, repeatVisitor: Bool, previousAgent: AgentID?,
-        previouslyServedAt: Date?, escalatedFrom: AgentID? = nil, reopenedFrom: AgentID? = nil
+        previouslyServedAt: Date?, escalatedFrom: AgentID? = nil, reopenedFrom: AgentID? = nil, isVIP: Bool = false,
+        lastFailedQueueAt: Date? = nil
     ) {
+        self.isVIP = isVIP
+        self.lastFailedQueueAt = lastFailedQueueAt
         self.id = id
         self.channelID = channelID
         self.team = team

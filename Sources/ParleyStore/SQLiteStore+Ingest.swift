@@ -127,7 +127,14 @@ extension SQLiteStore {
         let time = item.receivedAt
         let channelID = item.channelID
         let externalID = item.message.externalUserID
-        let state = ConversationState.newInQueue
+        // Only a new conversation pays for this lookup; every later message of it does not.
+        let withBot = try Bool.fetchOne(
+            db.cachedStatement(sql: """
+                SELECT json_extract(t.profile, '$.bot') IS NOT NULL FROM channels ch JOIN teams t ON t.id = ch.team_id WHERE ch.id = ?
+                """),
+            arguments: [channelID.rawValue]
+        ) ?? false
+        let state = withBot ? ConversationState.newWithBot : ConversationState.newInQueue
         try db.cachedStatement(sql: """
             INSERT INTO conversations (channel_id, contact_id, identity_id, external_id, status, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?)

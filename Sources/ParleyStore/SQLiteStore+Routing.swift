@@ -126,9 +126,12 @@ extension SQLiteStore: RoutingRepository {
                 SELECT c.id, c.channel_id, COALESCE(c.team_id, ch.team_id) AS team, COALESCE(c.waiting_since, c.updated_at) AS since,
                        EXISTS (SELECT 1 FROM conversations o WHERE o.contact_id = c.contact_id AND o.id < c.id) AS repeat_visitor,
                        e.assignee_id AS previous_agent, e.at AS served_at,
-                       last.command AS last_command, last.previous_assignee_id AS last_agent
+                       last.command AS last_command, last.previous_assignee_id AS last_agent, ct.vip,
+                       (SELECT MAX(ev.at) FROM conversation_events ev JOIN conversations o ON o.id = ev.conversation_id
+                        WHERE o.contact_id = c.contact_id AND ev.command = 'close' AND ev.from_status = 'queued') AS failed_queue_at
                 FROM conversations c
                 JOIN channels ch ON ch.id = c.channel_id
+                JOIN contacts ct ON ct.id = c.contact_id
                 LEFT JOIN conversation_events last ON last.id = (
                     SELECT id FROM conversation_events WHERE conversation_id = c.id ORDER BY id DESC LIMIT 1)
                 LEFT JOIN conversation_events e ON e.id = (
@@ -146,7 +149,7 @@ extension SQLiteStore: RoutingRepository {
                 id: ConversationID(row["id"]), channelID: ChannelID(row["channel_id"]), team: TeamID(row["team"]), waitingSince: Date(timeIntervalSince1970: row["since"]),
                 repeatVisitor: row["repeat_visitor"], previousAgent: (row["previous_agent"] as Int64?).map(AgentID.init),
                 previouslyServedAt: Columns.date(row["served_at"]), escalatedFrom: lastCommand == "escalate" ? lastAgent : nil,
-                reopenedFrom: lastCommand == "reopen" ? lastAgent : nil
+                reopenedFrom: lastCommand == "reopen" ? lastAgent : nil, isVIP: row["vip"], lastFailedQueueAt: Columns.date(row["failed_queue_at"])
             )
         }
     }

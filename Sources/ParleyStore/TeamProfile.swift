@@ -7,11 +7,14 @@ public struct TeamProfile: Sendable, Equatable, Codable {
     public var hours: TeamSchedule?
     public var priority: TeamPriority
     public var texts: TeamTexts
+    /// Nil: no bot; new conversations wait for a person at once.
+    public var bot: TeamBot?
 
-    public init(hours: TeamSchedule? = nil, priority: TeamPriority = TeamPriority(), texts: TeamTexts = TeamTexts()) {
+    public init(hours: TeamSchedule? = nil, priority: TeamPriority = TeamPriority(), texts: TeamTexts = TeamTexts(), bot: TeamBot? = nil) {
         self.hours = hours
         self.priority = priority
         self.texts = texts
+        self.bot = bot
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyCore
 
 /// The FAQ bot's checked set of entries, in the order the admin gave them.
 ///
@@ -25,6 +26,15 @@ public struct KnowledgeBase: Sendable, Equatable {
             checked.append(clean)
         }
         self.entries = checked
+    }
+
+    /// The entries a team's bot answers from: those for the team and those for every team.
+    public func scoped(to team: TeamID?) -> KnowledgeBase {
+        KnowledgeBase(checked: entries.filter { $0.team == nil || $0.team == team })
+    }
+
+    private init(checked entries: [FAQEntry]) {
+        self.entries = entries
     }
 
     /// The entry with this id, if there is one.
