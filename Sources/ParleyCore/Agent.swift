@@ -4,19 +4,24 @@ public struct Agent: Sendable, Equatable, Codable {
     public var email: String
     public var name: String
     public var role: AgentRole
+    /// The teams the agent belongs to: an agent sees the unassigned conversations of these.
+    public var teams: Set<TeamID>
 
-    public init(id: AgentID, email: String, name: String, role: AgentRole) {
+    public init(id: AgentID, email: String, name: String, role: AgentRole, teams: Set<TeamID> = []) {
         self.id = id
         self.email = email
         self.name = name
         self.role = role
+        self.teams = teams
     }
 
-    /// Agents see the conversations waiting for anyone and their own; supervisors and admins see all.
+    /// Agents see their own conversations and the unassigned ones of their teams (and those of no
+    /// team, which any agent may take); supervisors and admins see all.
     public func canSee(_ conversation: Conversation) -> Bool {
         switch role {
         case .admin, .supervisor: true
-        case .agent: conversation.assignee == nil || conversation.assignee == id
+        case .agent:
+            if let assignee = conversation.assignee { assignee == id } else { conversation.team.map(teams.contains) ?? true }
         }
     }
 }

@@ -23,13 +23,17 @@ public struct Conversation: Sendable, Equatable {
     public var lastReplyAt: Date?
     /// The customer's first message we have not answered yet; `nil` when we spoke last.
     public var waitingSince: Date?
+    /// The team whose queue it belongs to: its own (after a transfer or overflow), else its
+    /// channel's; nil when neither has one.
+    public var team: TeamID?
 
     public init(
         id: ConversationID, channelID: ChannelID, contactID: ContactID, identityID: IdentityID,
         externalID: String, state: ConversationState, createdAt: Date, updatedAt: Date,
         lastCustomerMessageAt: Date? = nil, lastMessageAt: Date? = nil, lastMessagePreview: String? = nil,
-        repliesSinceCustomerMessage: Int = 0, lastReplyAt: Date? = nil, waitingSince: Date? = nil
+        repliesSinceCustomerMessage: Int = 0, lastReplyAt: Date? = nil, waitingSince: Date? = nil, team: TeamID? = nil
     ) {
+        self.team = team
         self.id = id
         self.channelID = channelID
         self.contactID = contactID

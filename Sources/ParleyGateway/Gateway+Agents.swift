@@ -108,7 +108,17 @@ extension Gateway {
             throw GatewayError.unavailable("\(error)")
         }
         do { try AssignmentRules.check(actor: agent, conversation: conversation, target: target) } catch { throw GatewayError(error) }
-        return try await apply(.assign(target), to: conversation, by: agent)
+        let timers = await timers(of: conversation)
+        do {
+            let (assigned, transition) = try await workbench.assign(
+                id, to: target, expecting: conversation.state, by: agent.id, timers: timers, at: clock.now()
+            )
+            noteDeadlines(of: assigned, timers)
+            bus.publish([.conversationUpdated(assigned, transition)])
+            return assigned
+        } catch {
+            throw GatewayError(error)
+        }
     }
 
     public func resolve(_ id: ConversationID, by agent: Agent) async throws(GatewayError) -> Conversation {

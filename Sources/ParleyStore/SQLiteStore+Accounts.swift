@@ -78,7 +78,7 @@ extension SQLiteStore: AgentRepository {
 
     public func agentWithPasswordHash(email: String) async throws -> (Agent, String)? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM agents WHERE email = ?", arguments: [email]).map {
+            try Row.fetchOne(db, sql: "SELECT a.*, \(Self.agentTeams) FROM agents a WHERE email = ?", arguments: [email]).map {
                 (Self.agent($0), $0["password_hash"])
             }
         }
@@ -86,7 +86,7 @@ extension SQLiteStore: AgentRepository {
 
     public func agent(_ id: AgentID) async throws -> Agent? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM agents WHERE id = ?", arguments: [id.rawValue]).map(Self.agent)
+            try Row.fetchOne(db, sql: "SELECT a.*, \(Self.agentTeams) FROM agents a WHERE id = ?", arguments: [id.rawValue]).map(Self.agent)
         }
     }
 
@@ -108,7 +108,7 @@ extension SQLiteStore: AgentRepository {
             try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT a.* FROM api_tokens t JOIN agents a ON a.id = t.agent_id
+                    SELECT a.*, \(Self.agentTeams) FROM api_tokens t JOIN agents a ON a.id = t.agent_id
                     WHERE t.token_hash = ? AND t.expires_at > ?
                     """,
                 arguments: [Data(tokenDigest), now.timeIntervalSince1970]
@@ -117,10 +117,16 @@ extension SQLiteStore: AgentRepository {
     }
 
     public func agents() async throws -> [Agent] {
-        try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM agents ORDER BY id").map(Self.agent) }
+        try await pool.read { db in try Row.fetchAll(db, sql: "SELECT a.*, \(Self.agentTeams) FROM agents a ORDER BY id").map(Self.agent) }
     }
 
+    /// Every agent query selects `a.*` and `teams` (`agentTeams`).
     private static func agent(_ row: Row) -> Agent {
-        Agent(id: AgentID(row["id"]), email: row["email"], name: row["name"], role: AgentRole(rawValue: row["role"]) ?? .agent)
+        let teams = (row["teams"] as String?)?.split(separator: ",").compactMap { Int64($0) }.map(TeamID.init) ?? []
+        return Agent(
+            id: AgentID(row["id"]), email: row["email"], name: row["name"], role: AgentRole(rawValue: row["role"]) ?? .agent, teams: Set(teams)
+        )
     }
+
+    private static let agentTeams = "(SELECT GROUP_CONCAT(m.team_id) FROM team_members m WHERE m.agent_id = a.id) AS teams"
 }

@@ -128,12 +128,13 @@ extension SQLiteStore {
         let channelID = item.channelID
         let externalID = item.message.externalUserID
         // Only a new conversation pays for this lookup; every later message of it does not.
-        let withBot = try Bool.fetchOne(
+        let team = try Row.fetchOne(
             db.cachedStatement(sql: """
-                SELECT json_extract(t.profile, '$.bot') IS NOT NULL FROM channels ch JOIN teams t ON t.id = ch.team_id WHERE ch.id = ?
+                SELECT t.id, json_extract(t.profile, '$.bot') IS NOT NULL FROM channels ch JOIN teams t ON t.id = ch.team_id WHERE ch.id = ?
                 """),
             arguments: [channelID.rawValue]
-        ) ?? false
+        )
+        let withBot: Bool = team?[1] ?? false
         let state = withBot ? ConversationState.newWithBot : ConversationState.newInQueue
         try db.cachedStatement(sql: """
             INSERT INTO conversations (channel_id, contact_id, identity_id, external_id, status, created_at, updated_at)
@@ -149,7 +150,7 @@ extension SQLiteStore {
             """).execute(arguments: [id.rawValue, state.status.rawValue, contactID.rawValue, time.timeIntervalSince1970])
         return Conversation(
             id: id, channelID: channelID, contactID: contactID, identityID: identityID, externalID: externalID, state: state,
-            createdAt: time, updatedAt: time
+            createdAt: time, updatedAt: time, team: (team?[0] as Int64?).map(TeamID.init)
         )
     }
 }

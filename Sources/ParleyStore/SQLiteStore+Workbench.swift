@@ -5,6 +5,31 @@ import ParleyCore
 /// What agents do to a conversation besides replying: internal notes and transfers, each with
 /// its note in the same transaction as the change it explains.
 extension SQLiteStore: WorkbenchRepository {
+    public func assign(
+        _ id: ConversationID, to target: AgentID, expecting expected: ConversationState, by actor: AgentID, timers: TimerSettings, at time: Date
+    ) async throws(StoreError) -> (Conversation, ConversationTransition) {
+        try await write { db in
+            guard var conversation = try Self.loadConversation(db, id) else { throw StoreError.notFound("conversation \(id)") }
+            guard conversation.status == expected.status, conversation.assignee == expected.assignee else {
+                let holder = conversation.assignee.map { " by agent \($0)" } ?? ""
+                throw StoreError.conflict("conversation \(id) changed meanwhile: it is \(conversation.status.rawValue)\(holder) now")
+            }
+            guard let load = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT capacity, (SELECT COUNT(*) FROM conversations WHERE assignee_id = a.id AND status = 'assigned') FROM agents a WHERE id = ?
+                    """,
+                arguments: [target.rawValue]
+            ) else { throw StoreError.notFound("agent \(target)") }
+            let (capacity, active): (Int, Int) = (load[0], load[1])
+            guard active < capacity else { throw StoreError.conflict("agent \(target) is at capacity (\(active) of \(capacity) chats)") }
+            let transition = try Self.transition(db, &conversation, .assign(target), by: .agent(actor), at: time)
+            try db.execute(sql: "UPDATE agents SET last_assigned_at = ? WHERE id = ?", arguments: [time.timeIntervalSince1970, target.rawValue])
+            try Self.syncDeadlines(db, conversation, timers)
+            return (conversation, transition)
+        }
+    }
+
     public func addNote(to id: ConversationID, text: String, by agent: AgentID, at time: Date) async throws(StoreError) -> (Message, Conversation) {
         try await write { db in
             guard let conversation = try Self.loadConversation(db, id) else { throw StoreError.notFound("conversation \(id)") }
@@ -34,6 +59,7 @@ extension SQLiteStore: WorkbenchRepository {
                 transition = try Self.transition(db, &conversation, .assign(receiver), by: .agent(agent), at: time)
             case .team(let team):
                 try db.execute(sql: "UPDATE conversations SET team_id = ? WHERE id = ?", arguments: [team.rawValue, id.rawValue])
+                conversation.team = team
                 // An assigned conversation goes back to the queue, now the new team's; a queued one
                 // just changes queue, keeping its wait.
                 transition = conversation.status == .assigned

@@ -84,7 +84,8 @@ enum Columns {
     /// The columns `conversation(_:)` reads, in the order it reads them.
     static let conversationFields = """
         id, channel_id, contact_id, identity_id, external_id, status, assignee_id, close_reason, created_at, updated_at, \
-        last_customer_message_at, last_message_at, last_message_preview, replies_since_customer, last_reply_at, waiting_since
+        last_customer_message_at, last_message_at, last_message_preview, replies_since_customer, last_reply_at, waiting_since, \
+        COALESCE(team_id, (SELECT ch.team_id FROM channels ch WHERE ch.id = conversations.channel_id))
         """
 
     static func conversation(_ row: Row) -> Conversation {
@@ -108,7 +109,8 @@ enum Columns {
             lastMessagePreview: row[12],
             repliesSinceCustomerMessage: row[13],
             lastReplyAt: date(row[14]),
-            waitingSince: date(row[15])
+            waitingSince: date(row[15]),
+            team: (row[16] as Int64?).map(TeamID.init)
         )
     }
 

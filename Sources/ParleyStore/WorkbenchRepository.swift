@@ -21,6 +21,13 @@ public struct TransferResult: Sendable {
 public protocol WorkbenchRepository: Sendable {
     /// An internal note: agents see it, the customer never does.
     func addNote(to id: ConversationID, text: String, by agent: AgentID, at time: Date) async throws(StoreError) -> (Message, Conversation)
+    /// Gives the conversation to `target` if it is still as the caller saw it (`expected` status
+    /// and assignee) and the target holds fewer chats than their capacity, both checked with the
+    /// write: two agents claiming one conversation, or a claim racing routing, cannot both win,
+    /// and nobody is pushed past capacity. Refused with a conflict that says which.
+    func assign(
+        _ id: ConversationID, to target: AgentID, expecting expected: ConversationState, by actor: AgentID, timers: TimerSettings, at time: Date
+    ) async throws(StoreError) -> (Conversation, ConversationTransition)
     /// Moves the conversation, with its history, and records `note` in the same transaction.
     /// Refused (conflict) when the receiving agent is full or the conversation cannot be queued.
     func transfer(

@@ -141,6 +141,8 @@ struct DeadlineSchedulerTests {
         defer { harness.removeFiles() }
         let channel = try await harness.addRecordingChannel(settings: Self.settings)
         let agent = try await harness.addAgent(role: .admin)
+        // Assignments never exceed capacity, and this agent takes all forty.
+        try await harness.store.setCapacity(agent.id, capacity: 40)
         let customers = (0..<40).map { "customer-\($0)" }
         _ = try await harness.gateway.handleWebhook(
             channelID: channel.id, request: harness.recordingWebhook(customers.map { ($0, "in-\($0)", "hi") })
