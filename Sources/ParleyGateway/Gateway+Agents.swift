@@ -4,7 +4,7 @@ import ParleyRouting
 import ParleyStore
 
 /// What agents do through the API: sign in, read conversations they may see, reply, claim,
-/// transfer, resolve.
+/// transfer (resolving is in `Gateway+Survey`).
 extension Gateway {
     public static let tokenLifetime: TimeInterval = 30 * 86_400
 
@@ -109,12 +109,6 @@ extension Gateway {
         }
         do { try AssignmentRules.check(actor: agent, conversation: conversation, target: target) } catch { throw GatewayError(error) }
         return try await apply(.assign(target), to: conversation, by: agent)
-    }
-
-    public func resolve(_ id: ConversationID, by agent: Agent) async throws(GatewayError) -> Conversation {
-        let conversation = try await conversation(id, for: agent)
-        do { try AssignmentRules.checkOwnership(actor: agent, conversation: conversation) } catch { throw GatewayError(error) }
-        return try await apply(.resolve, to: conversation, by: agent)
     }
 
     private func apply(_ command: ConversationCommand, to current: Conversation, by agent: Agent) async throws(GatewayError) -> Conversation {

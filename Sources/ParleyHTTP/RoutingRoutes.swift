@@ -17,7 +17,8 @@ struct RoutingRoutes {
         var overflowAfter: String?
         var hours: HoursBody?
         var priority: PriorityBody?
-        var texts: TextsBody?
+        /// Texts left out take their defaults (`TeamTexts` decodes that way).
+        var texts: TeamTexts?
 
         /// What the body sets; anything left out takes its default (PUT replaces the settings).
         var profile: TeamProfile {
@@ -29,10 +30,7 @@ struct RoutingRoutes {
                     returningAfterFailedQueueFirst: priority?.returningAfterFailedQueueFirst ?? defaults.priority.returningAfterFailedQueueFirst,
                     repeatVisitorsFirst: priority?.repeatVisitorsFirst ?? defaults.priority.repeatVisitorsFirst
                 ),
-                texts: TeamTexts(
-                    queue: texts?.queue ?? defaults.texts.queue, closed: texts?.closed ?? defaults.texts.closed,
-                    noAgent: texts?.noAgent ?? defaults.texts.noAgent
-                )
+                texts: texts ?? defaults.texts
             )
         }
     }
@@ -47,12 +45,6 @@ struct RoutingRoutes {
         var vipFirst: Bool?
         var returningAfterFailedQueueFirst: Bool?
         var repeatVisitorsFirst: Bool?
-    }
-
-    private struct TextsBody: Decodable {
-        var queue: String?
-        var closed: String?
-        var noAgent: String?
     }
 
     private struct TeamView: Encodable {

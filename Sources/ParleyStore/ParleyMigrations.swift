@@ -144,6 +144,7 @@ public enum ParleyMigrations {
         migrator.registerMigration("0014_team_profile") { db in
             try db.execute(sql: "ALTER TABLE teams ADD COLUMN profile TEXT")
         }
+        migrator.registerMigration("0015_csat", migrate: createSurveySchema)
         return migrator
     }
 

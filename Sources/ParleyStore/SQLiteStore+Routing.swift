@@ -213,7 +213,7 @@ extension SQLiteStore: RoutingRepository {
                 id: TeamID(row["id"]), name: row["name"], strategy: row["strategy"], stickyWindow: row["sticky_window"],
                 overflowTeam: (row["overflow_team_id"] as Int64?).map(TeamID.init), overflowAfter: row["overflow_after"],
                 members: (row["members"] as String?)?.split(separator: ",").compactMap { Int64($0) }.map(AgentID.init) ?? [],
-                profile: (row["profile"] as String?).flatMap { try? JSONDecoder().decode(TeamProfile.self, from: Data($0.utf8)) } ?? TeamProfile()
+                profile: TeamProfile.stored(row["profile"])
             )
         }
     }
