@@ -25,6 +25,7 @@ public struct Gateway: Sendable {
     let teams: any RoutingRepository
     let workbench: any WorkbenchRepository
     let surveys: any SurveyRepository
+    let figures: any FiguresRepository
     let media: any MediaDownloadRepository
     let reach: any ReachRepository
     let pushSubscriptions: any PushSubscriptionRepository
@@ -48,7 +49,8 @@ public struct Gateway: Sendable {
         registry: ConnectorRegistry, pipeline: IngestPipeline, bus: EventBus, dispatcher: Dispatcher,
         mediaFetcher: MediaFetcher, scheduler: DeadlineScheduler, pushBackDispatcher: PushBackDispatcher, routing: RoutingService,
         webhookRelay: WebhookRelay, webhookDeliverer: WebhookDeliverer, webhookAdministration: WebhookAdministration,
-        teams: any RoutingRepository, workbench: any WorkbenchRepository, surveys: any SurveyRepository, media: any MediaDownloadRepository,
+        teams: any RoutingRepository, workbench: any WorkbenchRepository, surveys: any SurveyRepository, figures: any FiguresRepository,
+        media: any MediaDownloadRepository,
         reach: any ReachRepository, pushSubscriptions: any PushSubscriptionRepository, webPush: (any WebPushSending)?, mail: PushBackMail?,
         visitors: VisitorPresence = VisitorPresence(), clock: any WallClock, metrics: GatewayMetrics, logger: Logger, publicBaseURL: String,
         vault: CredentialVault, passwords: PasswordHasher = PasswordHasher()
@@ -70,6 +72,7 @@ public struct Gateway: Sendable {
         self.teams = teams
         self.workbench = workbench
         self.surveys = surveys
+        self.figures = figures
         self.media = media
         self.reach = reach
         self.pushSubscriptions = pushSubscriptions

@@ -40,6 +40,7 @@ public func buildApplication(
     WebhookRoutes(gateway: gateway).register(on: router)
     AgentRoutes(gateway: gateway).register(on: router)
     RoutingRoutes(gateway: gateway).register(on: router)
+    SupervisorRoutes(gateway: gateway).register(on: router)
     WebhookSubscriptionRoutes(gateway: gateway).register(on: router)
     VisitorRoutes(gateway: gateway).register(on: router)
     try AssetRoutes(gateway: gateway, demoChannelID: configuration.demoChannelID).register(on: router)

@@ -93,7 +93,7 @@ extension SQLiteStore: RoutingRepository {
         try await pool.read { db in try Self.agentLoads(db, ids) }
     }
 
-    private static func agentLoads(_ db: Database, _ ids: [AgentID]?) throws -> [AgentLoad] {
+    static func agentLoads(_ db: Database, _ ids: [AgentID]?) throws -> [AgentLoad] {
         let filter = ids.map { "WHERE a.id IN \(Self.idList($0.map(\.rawValue)))" } ?? ""
         return try Row.fetchAll(
             db,
@@ -198,7 +198,7 @@ extension SQLiteStore: RoutingRepository {
         "(" + ids.map(String.init).joined(separator: ",") + ")"
     }
 
-    private static func teams(_ db: Database, where name: String?) throws -> [TeamRecord] {
+    static func teams(_ db: Database, where name: String?) throws -> [TeamRecord] {
         let rows = try Row.fetchAll(
             db,
             sql: """
