@@ -5,7 +5,9 @@ import ParleyCore
 /// The supervisor figures, counted in SQL. Every window reads an index that starts at its time
 /// (`conversation_events_by_time`, the partial `messages_agent_replies`, `csat_responses_by_time`)
 /// and then looks each conversation up by id, so a scrape costs what happened in the window,
-/// not the history. A conversation counts in the row of the team it waits in now: its own,
+/// not the history. `INDEXED BY` pins those indexes: without statistics SQLite prefers to walk
+/// a by-conversation index whole to save the sort of a GROUP BY, which reads every event or
+/// message ever stored. A conversation counts in the row of the team it waits in now: its own,
 /// else its channel's.
 extension SQLiteStore: FiguresRepository {
     private static let team = "COALESCE(c.team_id, ch.team_id)"
@@ -45,7 +47,7 @@ extension SQLiteStore: FiguresRepository {
                                    AND a.from_status IN ('queued', 'pending') AND a.at >= q.first_at)) AS picked_up,
                        SUM(EXISTS (SELECT 1 FROM conversation_events a WHERE a.conversation_id = q.conversation_id AND a.command = 'close'
                                    AND a.from_status IN ('queued', 'pending') AND a.at >= q.first_at)) AS abandoned
-                FROM (SELECT conversation_id, MIN(at) AS first_at FROM conversation_events
+                FROM (SELECT conversation_id, MIN(at) AS first_at FROM conversation_events INDEXED BY conversation_events_by_time
                       WHERE at >= :since AND to_status = 'queued' GROUP BY conversation_id) q
                 \(Self.teamJoin) GROUP BY 1
                 """, window) { figures, row in
@@ -59,7 +61,7 @@ extension SQLiteStore: FiguresRepository {
                        SUM(EXISTS (SELECT 1 FROM conversation_events h WHERE h.conversation_id = q.conversation_id AND h.command = 'hand_over')) AS handed_over,
                        SUM(EXISTS (SELECT 1 FROM conversation_events r WHERE r.conversation_id = q.conversation_id
                                    AND r.command IN ('resolve', 'close') AND r.from_status = 'bot')) AS resolved
-                FROM conversation_events q \(Self.teamJoin)
+                FROM conversation_events q INDEXED BY conversation_events_by_time \(Self.teamJoin)
                 WHERE q.at >= :since AND q.command = 'open' AND q.to_status = 'bot' GROUP BY 1
                 """, window) { figures, row in
                 figures.botOpened = row["opened"]
@@ -75,7 +77,7 @@ extension SQLiteStore: FiguresRepository {
                             AND m.direction = 'outbound' AND m.sender_kind = 'agent' ORDER BY m.id LIMIT 1) AS first_reply,
                            (SELECT created_at FROM messages m WHERE m.conversation_id = q.conversation_id
                             AND m.direction = 'inbound' ORDER BY m.id LIMIT 1) AS first_message
-                    FROM (SELECT DISTINCT conversation_id FROM messages
+                    FROM (SELECT DISTINCT conversation_id FROM messages INDEXED BY messages_agent_replies
                           WHERE created_at >= :since AND direction = 'outbound' AND sender_kind = 'agent') q
                     \(Self.teamJoin))
                 WHERE first_reply >= :since AND first_message <= first_reply GROUP BY 1
