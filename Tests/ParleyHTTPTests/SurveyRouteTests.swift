@@ -42,6 +42,24 @@ struct SurveyRouteTests {
         }
     }
 
+    /// The app with Ana, an agent, besides the admin; both signed in.
+    private struct Desk {
+        let app: TestApp
+        let ana: Agent
+        let admin: String
+        let anaToken: String
+    }
+
+    private func withDesk(_ setup: TestingSetup, _ body: @Sendable (any TestClientProtocol, Desk) async throws -> Void) async throws {
+        let app = try await TestApp()
+        defer { app.harness.removeFiles() }
+        let ana = try await app.harness.addAgent("ana@example.com")
+        try await app.application().test(setup) { client in
+            let desk = Desk(app: app, ana: ana, admin: try await client.login("admin@example.com"), anaToken: try await client.login("ana@example.com"))
+            try await body(client, desk)
+        }
+    }
+
     private func conversation(_ client: some TestClientProtocol, _ id: Int, _ token: String) async throws -> [String: Any] {
         let answer = try await client.json("/api/v1/conversations/\(id)", token: token)
         #expect(answer.status == 200, "\(answer.text)")
@@ -71,12 +89,8 @@ struct SurveyRouteTests {
     }
 
     @Test(.timeLimit(.minutes(1))) func aRatingIsKeptThankedAndLeavesTheConversationResolved() async throws {
-        let app = try await TestApp()
-        defer { app.harness.removeFiles() }
-        let ana = try await app.harness.addAgent("ana@example.com")
-        try await app.application().test(.live) { client in
-            let admin = try await client.login("admin@example.com")
-            let anaToken = try await client.login("ana@example.com")
+        try await withDesk(.live) { client, desk in
+            let (app, ana, admin, anaToken) = (desk.app, desk.ana, desk.admin, desk.anaToken)
             let visitor = Visitor(client: client, channel: app.webChat, token: try await client.visitorToken(app.webChat))
             let id = try await servedAndResolved(client, visitor, ana: anaToken, admin: admin)
 
@@ -116,12 +130,8 @@ struct SurveyRouteTests {
     }
 
     @Test func anyOtherAnswerReopensAsBeforeAndARatingAfterTheWindowIsAnOrdinaryMessage() async throws {
-        let app = try await TestApp()
-        defer { app.harness.removeFiles() }
-        _ = try await app.harness.addAgent("ana@example.com")
-        try await app.application().test(.router) { client in
-            let admin = try await client.login("admin@example.com")
-            let anaToken = try await client.login("ana@example.com")
+        try await withDesk(.router) { client, desk in
+            let (app, admin, anaToken) = (desk.app, desk.admin, desk.anaToken)
             let visitor = Visitor(client: client, channel: app.webChat, token: try await client.visitorToken(app.webChat))
 
             let first = try await servedAndResolved(client, visitor, ana: anaToken, admin: admin)
@@ -147,12 +157,8 @@ struct SurveyRouteTests {
     }
 
     @Test func aTeamWithoutSurveyTextSendsNoneAndOneWithoutThanksStillKeepsTheRating() async throws {
-        let app = try await TestApp()
-        defer { app.harness.removeFiles() }
-        _ = try await app.harness.addAgent("ana@example.com")
-        try await app.application().test(.router) { client in
-            let admin = try await client.login("admin@example.com")
-            let anaToken = try await client.login("ana@example.com")
+        try await withDesk(.router) { client, desk in
+            let (app, admin, anaToken) = (desk.app, desk.admin, desk.anaToken)
             let created = try await client.json("/api/v1/teams", method: .post, token: admin, body: #"{"name":"Quiet","texts":{"survey":"","queue":"","noAgent":""}}"#)
             #expect(created.status == 201, "\(created.text)")
             let team = try #require((created.object as? [String: Any])?["id"] as? Int)
