@@ -82,7 +82,9 @@ public actor BotService: Service {
     /// Suggested answers for an agent: the knowledge-base entries that fit `text` best, for the
     /// conversation's team, with the team bot's threshold (the default one without a bot).
     public func suggestions(for text: String, team: TeamID?, settings: TeamBot?, limit: Int) async throws -> (matches: [FAQMatch], threshold: Double) {
-        let bot = try await faqBot(team: team, settings: settings ?? TeamBot(), knowledgeBaseAt: nil, reload: true)
+        var answering = settings ?? TeamBot()
+        answering.external = false  // an external bot's team still has the knowledge base for its agents
+        let bot = try await faqBot(team: team, settings: answering, knowledgeBaseAt: nil, reload: true)
         return (bot.suggestions(for: text, limit: limit), bot.settings.threshold)
     }
 
@@ -166,6 +168,8 @@ public actor BotService: Service {
                 Counter(label: "parley_bot_turns_total", dimensions: [("result", "answer")], factory: factory).increment()
                 replies.append(match.entry.answer)
             case .miss:
+                // An external bot answers this one itself.
+                guard !settings.external else { continue }
                 Counter(label: "parley_bot_turns_total", dimensions: [("result", "miss")], factory: factory).increment()
                 if !settings.missText.isEmpty { replies.append(settings.missText) }
             case .handOver(let reason):
@@ -197,6 +201,7 @@ public actor BotService: Service {
         case .keyword(let phrase): "Handed over by the bot: the customer asked for a person (\"\(phrase)\")."
         case .misses(let count): "Handed over by the bot: it had no answer \(count) times in a row."
         case .vip: "Handed over by the bot: the contact is a VIP."
+        case .external(let reason): reason.isEmpty ? "Handed over by the bot." : "Handed over by the bot: \(reason)"
         }
     }
 
@@ -207,6 +212,14 @@ public actor BotService: Service {
     /// The team's bot over the current knowledge base; `reload` reads the store for the knowledge
     /// base's version instead of trusting `knowledgeBaseAt`.
     private func faqBot(team: TeamID?, settings stored: TeamBot, knowledgeBaseAt: Date?, reload: Bool) async throws -> FAQBot {
+        // An external bot's conversations are only watched for hand-over phrases and VIPs: with
+        // nothing to answer from and no miss limit, every other message is a miss, left to it.
+        if stored.external {
+            return FAQBot(
+                knowledgeBase: try KnowledgeBase(entries: []),
+                settings: try FAQBotSettings(threshold: stored.threshold, missesBeforeHandOver: .max, handOverPhrases: stored.handOverPhrases)
+            )
+        }
         let settings = try FAQBotSettings(
             threshold: stored.threshold, missesBeforeHandOver: stored.missesBeforeHandOver, handOverPhrases: stored.handOverPhrases
         )

@@ -4,7 +4,7 @@ import ParleyRouting
 import ParleyStore
 
 /// What agents do through the API: sign in, read conversations they may see, reply, claim,
-/// transfer, resolve.
+/// transfer (resolving is in `Gateway+Survey`).
 extension Gateway {
     public static let tokenLifetime: TimeInterval = 30 * 86_400
 
@@ -62,6 +62,7 @@ extension Gateway {
             filter.assignee = agent.id
             filter.unassignedOnly = true
         }
+        if agent.role == .bot { filter.status = .bot }
         do {
             return try await conversations.conversations(filter).filter(agent.canSee)
         } catch {
@@ -87,7 +88,7 @@ extension Gateway {
         let timers = await timers(of: conversation)
         do {
             (message, updated) = try await conversations.appendOutbound(
-                to: id, content: .text(text), sender: .agent(agent.id), timers: timers, at: clock.now()
+                to: id, content: .text(text), sender: agent.role == .bot ? .bot : .agent(agent.id), timers: timers, at: clock.now()
             )
         } catch {
             throw GatewayError(error)
@@ -119,12 +120,6 @@ extension Gateway {
         } catch {
             throw GatewayError(error)
         }
-    }
-
-    public func resolve(_ id: ConversationID, by agent: Agent) async throws(GatewayError) -> Conversation {
-        let conversation = try await conversation(id, for: agent)
-        do { try AssignmentRules.checkOwnership(actor: agent, conversation: conversation) } catch { throw GatewayError(error) }
-        return try await apply(.resolve, to: conversation, by: agent)
     }
 
     private func apply(_ command: ConversationCommand, to current: Conversation, by agent: Agent) async throws(GatewayError) -> Conversation {

@@ -73,11 +73,27 @@ extension Gateway {
         }
     }
 
+    /// An external bot gives the customer to a person: the conversation is queued and routed like
+    /// any other, the customer hears the team bot's hand-over text, and agents read `reason` in a
+    /// note. Bot accounts only; a conversation no longer with the bot is not found (404), as a bot
+    /// account sees only those.
+    public func handOverFromBot(_ id: ConversationID, reason: String?, by agent: Agent) async throws(GatewayError) -> Conversation {
+        guard agent.role == .bot else { throw GatewayError.forbidden("only a bot account hands conversations over; agents claim them") }
+        let why = reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        guard why.count <= 1_000 else { throw GatewayError.invalid(field: "reason", reason: "longer than 1,000 characters") }
+        _ = try await conversation(id, for: agent)
+        await bot.handOver([id], because: .external(why))
+        let after: Conversation?
+        do { after = try await conversations.conversation(id) } catch { throw GatewayError.unavailable("\(error)") }
+        guard let after, after.status != .bot else { throw GatewayError.unavailable("conversation \(id.rawValue) could not be handed over; try again") }
+        return after
+    }
+
     /// Tags the contact VIP (or removes the tag). Supervisors and admins. A VIP talking to a bot is
     /// handed to a person at once, and a waiting VIP moves ahead in the queue where the team's
     /// priority rules say so.
     public func setVIP(_ contact: ContactID, _ vip: Bool, by agent: Agent) async throws(GatewayError) {
-        guard agent.role != .agent else { throw GatewayError.forbidden("only supervisors and admins tag VIPs") }
+        guard agent.oversees else { throw GatewayError.forbidden("only supervisors and admins tag VIPs") }
         let open: (withBot: [ConversationID], queued: [ConversationID])
         do { open = try await bots.setVIP(contact, vip) } catch { throw GatewayError(error) }
         logger.info("contact VIP tag changed", metadata: ["contact": "\(contact)", "vip": "\(vip)", "by": "\(agent.id)"])

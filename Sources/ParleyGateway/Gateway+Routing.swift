@@ -83,7 +83,7 @@ extension Gateway {
 
     /// How many chats an agent holds at once. Admins and supervisors.
     public func setCapacity(_ capacity: Int, of target: AgentID, by agent: Agent) async throws(GatewayError) {
-        guard agent.role != .agent else { throw GatewayError.forbidden("only admins and supervisors set an agent's capacity") }
+        guard agent.oversees else { throw GatewayError.forbidden("only admins and supervisors set an agent's capacity") }
         guard (0...100).contains(capacity) else { throw GatewayError.invalid(field: "capacity", reason: "must be 0 to 100 chats") }
         try await requireAgent(target)
         do { try await teams.setCapacity(target, capacity: capacity) } catch { throw GatewayError(error) }

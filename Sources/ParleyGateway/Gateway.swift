@@ -27,6 +27,8 @@ public struct Gateway: Sendable {
     let webhookAdministration: WebhookAdministration
     let teams: any RoutingRepository
     let workbench: any WorkbenchRepository
+    let surveys: any SurveyRepository
+    let figures: any FiguresRepository
     let media: any MediaDownloadRepository
     let reach: any ReachRepository
     let pushSubscriptions: any PushSubscriptionRepository
@@ -50,7 +52,8 @@ public struct Gateway: Sendable {
         registry: ConnectorRegistry, pipeline: IngestPipeline, bus: EventBus, dispatcher: Dispatcher,
         mediaFetcher: MediaFetcher, scheduler: DeadlineScheduler, pushBackDispatcher: PushBackDispatcher, routing: RoutingService,
         bot: BotService, bots: any BotRepository, webhookRelay: WebhookRelay, webhookDeliverer: WebhookDeliverer, webhookAdministration: WebhookAdministration,
-        teams: any RoutingRepository, workbench: any WorkbenchRepository, media: any MediaDownloadRepository,
+        teams: any RoutingRepository, workbench: any WorkbenchRepository, surveys: any SurveyRepository, figures: any FiguresRepository,
+        media: any MediaDownloadRepository,
         reach: any ReachRepository, pushSubscriptions: any PushSubscriptionRepository, webPush: (any WebPushSending)?, mail: PushBackMail?,
         visitors: VisitorPresence = VisitorPresence(), clock: any WallClock, metrics: GatewayMetrics, logger: Logger, publicBaseURL: String,
         vault: CredentialVault, passwords: PasswordHasher = PasswordHasher()
@@ -73,6 +76,8 @@ public struct Gateway: Sendable {
         self.webhookAdministration = webhookAdministration
         self.teams = teams
         self.workbench = workbench
+        self.surveys = surveys
+        self.figures = figures
         self.media = media
         self.reach = reach
         self.pushSubscriptions = pushSubscriptions
@@ -147,6 +152,7 @@ public struct Gateway: Sendable {
             case .success(let stored):
                 receipts.append(stored.receipt)
                 if let due = stored.earliestDeadline { scheduler.note(due) }
+                if stored.queuedSends { dispatcher.wake() }
             case .failure(let error): throw GatewayError.unavailable("message not stored: \(error)")
             }
         }

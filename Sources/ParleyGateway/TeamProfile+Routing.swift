@@ -58,7 +58,11 @@ extension TeamProfile {
 
     /// Texts are sent on the customer's channel: one line or a short paragraph, not a document.
     func validateTexts() throws(GatewayError) {
-        for (field, text) in [("texts.queue", texts.queue), ("texts.closed", texts.closed), ("texts.noAgent", texts.noAgent)] where text.count > 1_000 {
+        let all = [
+            ("texts.queue", texts.queue), ("texts.closed", texts.closed), ("texts.noAgent", texts.noAgent), ("texts.survey", texts.survey),
+            ("texts.surveyThanks", texts.surveyThanks),
+        ]
+        for (field, text) in all where text.count > 1_000 {
             throw GatewayError.invalid(field: field, reason: "longer than 1,000 characters")
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import ParleyCore
+import ParleyStore
 
 /// The agent API's JSON shapes. Kept apart from the domain types so the wire format changes
 /// only on purpose (docs/openapi.yaml describes these).
@@ -20,8 +21,10 @@ struct ConversationView: Encodable {
     var replyWindow: ReplyWindowView?
     /// The conversation's running timers, for the workbench's countdowns.
     var timers: TimersView?
+    /// The customer's latest answer to the satisfaction survey (only on `GET /conversations/{id}`).
+    var csat: RatingView?
 
-    init(_ conversation: Conversation, countdowns: ConversationCountdowns?) {
+    init(_ conversation: Conversation, countdowns: ConversationCountdowns?, rating: CustomerRating? = nil) {
         id = conversation.id.rawValue
         channelId = conversation.channelID.rawValue
         contactId = conversation.contactID.rawValue
@@ -36,7 +39,14 @@ struct ConversationView: Encodable {
         lastMessagePreview = conversation.lastMessagePreview
         replyWindow = countdowns.map { ReplyWindowView($0.window) }
         timers = countdowns.map { TimersView($0.timers) }
+        csat = rating.map { RatingView(score: $0.score, at: $0.at) }
     }
+}
+
+/// A satisfaction rating: 1 (poor) to 5 (excellent).
+struct RatingView: Encodable {
+    var score: Int
+    var at: Date
 }
 
 struct ReplyWindowView: Encodable {

@@ -97,7 +97,9 @@ struct AgentRoutes {
         }
         authenticated.get("conversations/{id}") { _, context in
             let conversation = try await gateway.conversation(try Self.conversationID(context), for: try context.requireAgent())
-            return try JSONCoding.response(ConversationView(conversation, countdowns: await gateway.countdowns(for: conversation)))
+            return try JSONCoding.response(ConversationView(
+                conversation, countdowns: await gateway.countdowns(for: conversation), rating: try await gateway.rating(of: conversation)
+            ))
         }
         authenticated.get("conversations/{id}/delivery-plan") { _, context in
             let conversation = try await gateway.conversation(try Self.conversationID(context), for: try context.requireAgent())

@@ -11,6 +11,10 @@ struct BotRoutes {
         var entries: Int
     }
 
+    private struct HandOverBody: Decodable {
+        var reason: String?
+    }
+
     private struct SuggestionList: Encodable {
         var messageId: Int64?
         var suggestions: [Suggestion]
@@ -57,6 +61,13 @@ struct BotRoutes {
             return try JSONCoding.response(SuggestionList(messageId: message?.id.rawValue, suggestions: answers.map {
                 Suggestion(entryId: $0.entryID, question: $0.question, answer: $0.answer, confidence: $0.confidence, confident: $0.confident)
             }))
+        }
+        api.post("conversations/{id}/hand-over") { request, context in
+            let body = try await JSONCoding.decodeBody(HandOverBody.self, from: request)
+            let conversation = try await gateway.handOverFromBot(
+                ConversationID(try Self.id(context, "id", "conversation")), reason: body.reason, by: try context.requireAgent()
+            )
+            return try JSONCoding.response(ConversationView(conversation, countdowns: await gateway.countdowns(for: conversation)))
         }
         api.put("contacts/{id}/vip") { _, context in
             try await gateway.setVIP(ContactID(try Self.id(context, "id", "contact")), true, by: try context.requireAgent())

@@ -41,6 +41,7 @@ public func buildApplication(
     AgentRoutes(gateway: gateway).register(on: router)
     RoutingRoutes(gateway: gateway).register(on: router)
     BotRoutes(gateway: gateway).register(on: router)
+    SupervisorRoutes(gateway: gateway).register(on: router)
     WebhookSubscriptionRoutes(gateway: gateway).register(on: router)
     VisitorRoutes(gateway: gateway).register(on: router)
     try AssetRoutes(gateway: gateway, demoChannelID: configuration.demoChannelID).register(on: router)

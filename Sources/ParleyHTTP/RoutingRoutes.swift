@@ -17,7 +17,8 @@ struct RoutingRoutes {
         var overflowAfter: String?
         var hours: HoursBody?
         var priority: PriorityBody?
-        var texts: TextsBody?
+        /// Texts left out take their defaults (`TeamTexts` decodes that way).
+        var texts: TeamTexts?
         /// Present (even `{}`): the team has a bot, with these settings over the defaults.
         var bot: BotBody?
 
@@ -31,13 +32,10 @@ struct RoutingRoutes {
                     returningAfterFailedQueueFirst: priority?.returningAfterFailedQueueFirst ?? defaults.priority.returningAfterFailedQueueFirst,
                     repeatVisitorsFirst: priority?.repeatVisitorsFirst ?? defaults.priority.repeatVisitorsFirst
                 ),
-                texts: TeamTexts(
-                    queue: texts?.queue ?? defaults.texts.queue, closed: texts?.closed ?? defaults.texts.closed,
-                    noAgent: texts?.noAgent ?? defaults.texts.noAgent
-                ),
+                texts: texts ?? defaults.texts,
                 bot: bot.map { body in
                     TeamBot(
-                        threshold: body.threshold ?? TeamBot.defaultThreshold,
+                        external: body.external ?? false, threshold: body.threshold ?? TeamBot.defaultThreshold,
                         missesBeforeHandOver: body.missesBeforeHandOver ?? TeamBot.defaultMissesBeforeHandOver,
                         handOverPhrases: body.handOverPhrases ?? TeamBot.defaultHandOverPhrases,
                         missText: body.missText ?? TeamBot.defaultMissText, handOverText: body.handOverText ?? TeamBot.defaultHandOverText
@@ -60,17 +58,12 @@ struct RoutingRoutes {
     }
 
     private struct BotBody: Decodable {
+        var external: Bool?
         var threshold: Double?
         var missesBeforeHandOver: Int?
         var handOverPhrases: [String]?
         var missText: String?
         var handOverText: String?
-    }
-
-    private struct TextsBody: Decodable {
-        var queue: String?
-        var closed: String?
-        var noAgent: String?
     }
 
     private struct TeamView: Encodable {

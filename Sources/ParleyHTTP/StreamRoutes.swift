@@ -44,7 +44,7 @@ struct StreamRoutes {
             .conversationUpdated(let conversation, _):
             return agent.canSee(conversation)
         case .messageUpdated(let message):
-            guard agent.role == .agent else { return true }
+            guard !agent.oversees else { return true }
             return (try? await gateway.conversation(message.conversationID, for: agent)) != nil
         }
     }

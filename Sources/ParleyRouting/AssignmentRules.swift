@@ -6,11 +6,14 @@ public enum AssignmentRules {
     public enum Refusal: Error, Equatable, CustomStringConvertible {
         case notYours(owner: AgentID)
         case supervisorsOnly
+        case botsHandOver
 
         public var description: String {
             switch self {
             case .notYours(let owner):
                 "the conversation belongs to agent \(owner); only they, a supervisor or an admin can move it"
+            case .botsHandOver:
+                "a bot account does not assign conversations; it hands them over (POST /api/v1/conversations/{id}/hand-over)"
             case .supervisorsOnly:
                 "only a supervisor or an admin can give an unassigned conversation to someone else; claim it with \"me\""
             }
@@ -25,6 +28,8 @@ public enum AssignmentRules {
         switch actor.role {
         case .admin, .supervisor:
             return
+        case .bot:
+            throw .botsHandOver
         case .agent:
             if let owner = conversation.assignee, owner != actor.id {
                 throw .notYours(owner: owner)

@@ -152,11 +152,14 @@ public struct IngestResult: Sendable {
     public var events: [DomainEvent]
     /// The earliest deadline this message armed, if any, so the scheduler can wake for it.
     public var earliestDeadline: Date?
+    /// The message queued a send to the customer (the thanks for a rating): wake the dispatcher.
+    public var queuedSends: Bool
 
-    public init(receipt: IngestReceipt, events: [DomainEvent], earliestDeadline: Date? = nil) {
+    public init(receipt: IngestReceipt, events: [DomainEvent], earliestDeadline: Date? = nil, queuedSends: Bool = false) {
         self.receipt = receipt
         self.events = events
         self.earliestDeadline = earliestDeadline
+        self.queuedSends = queuedSends
     }
 }
 

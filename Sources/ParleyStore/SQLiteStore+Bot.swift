@@ -60,9 +60,9 @@ extension SQLiteStore: BotRepository {
                 sql: "SELECT \(Columns.messageFields) FROM messages WHERE conversation_id = ? AND id > ? AND direction = 'inbound' ORDER BY id",
                 arguments: [id.rawValue, readThrough]
             ).map(Columns.message)
-            let profile = (row["profile"] as String?).flatMap { try? JSONDecoder().decode(TeamProfile.self, from: Data($0.utf8)) }
+            let profile = TeamProfile.stored(row["profile"])
             return BotWork(
-                conversation: conversation, team: (row["team"] as Int64?).map(TeamID.init), bot: profile?.bot, contactIsVIP: row["vip"],
+                conversation: conversation, team: (row["team"] as Int64?).map(TeamID.init), bot: profile.bot, contactIsVIP: row["vip"],
                 misses: row["bot_misses"], readThrough: readThrough, unread: unread,
                 knowledgeBaseUpdatedAt: Columns.date(row["knowledge_base_at"])
             )

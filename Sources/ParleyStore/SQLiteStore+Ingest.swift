@@ -61,10 +61,15 @@ extension SQLiteStore {
         var events: [DomainEvent] = []
         var conversation: Conversation
         var transition: ConversationTransition?
-        if let latest = try Row.fetchOne(
+        let latest = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT \(Columns.conversationFields) FROM conversations WHERE identity_id = ? ORDER BY id DESC LIMIT 1"),
             arguments: [identityID.rawValue]
-        ).map(Columns.conversation), latest.accepts(customerMessageAt: time, reopenWindow: item.reopenWindow) {
+        ).map(Columns.conversation)
+        // Only a resolved conversation can have a survey waiting: the common case reads nothing more.
+        if let latest, latest.status == .resolved, let answered = try answerSurvey(db, latest, item, contact: contactID) {
+            return answered
+        }
+        if let latest, latest.accepts(customerMessageAt: time, reopenWindow: item.reopenWindow) {
             conversation = latest
             if conversation.status == .resolved || conversation.status == .closed {
                 transition = try SQLiteStore.transition(db, &conversation, .reopen, by: .contact(contactID), at: time)

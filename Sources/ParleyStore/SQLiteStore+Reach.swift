@@ -69,6 +69,7 @@ extension SQLiteStore: ReachRepository {
             try db.execute(sql: "UPDATE identities SET contact_id = ? WHERE contact_id = ?", arguments: StatementArguments(move))
             try db.execute(sql: "UPDATE conversations SET contact_id = ? WHERE contact_id = ?", arguments: StatementArguments(move))
             try db.execute(sql: "UPDATE messages SET sender_id = ? WHERE sender_kind = 'contact' AND sender_id = ?", arguments: StatementArguments(move))
+            try db.execute(sql: "UPDATE csat_responses SET contact_id = ? WHERE contact_id = ?", arguments: StatementArguments(move))
             try db.execute(
                 sql: """
                     UPDATE contacts SET name = COALESCE(name, (SELECT name FROM contacts WHERE id = :duplicate)),

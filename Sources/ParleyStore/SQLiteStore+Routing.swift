@@ -93,7 +93,7 @@ extension SQLiteStore: RoutingRepository {
         try await pool.read { db in try Self.agentLoads(db, ids) }
     }
 
-    private static func agentLoads(_ db: Database, _ ids: [AgentID]?) throws -> [AgentLoad] {
+    static func agentLoads(_ db: Database, _ ids: [AgentID]?) throws -> [AgentLoad] {
         let filter = ids.map { "WHERE a.id IN \(Self.idList($0.map(\.rawValue)))" } ?? ""
         return try Row.fetchAll(
             db,
@@ -201,7 +201,7 @@ extension SQLiteStore: RoutingRepository {
         "(" + ids.map(String.init).joined(separator: ",") + ")"
     }
 
-    private static func teams(_ db: Database, where name: String?) throws -> [TeamRecord] {
+    static func teams(_ db: Database, where name: String?) throws -> [TeamRecord] {
         let rows = try Row.fetchAll(
             db,
             sql: """
@@ -216,7 +216,7 @@ extension SQLiteStore: RoutingRepository {
                 id: TeamID(row["id"]), name: row["name"], strategy: row["strategy"], stickyWindow: row["sticky_window"],
                 overflowTeam: (row["overflow_team_id"] as Int64?).map(TeamID.init), overflowAfter: row["overflow_after"],
                 members: (row["members"] as String?)?.split(separator: ",").compactMap { Int64($0) }.map(AgentID.init) ?? [],
-                profile: (row["profile"] as String?).flatMap { try? JSONDecoder().decode(TeamProfile.self, from: Data($0.utf8)) } ?? TeamProfile()
+                profile: TeamProfile.stored(row["profile"])
             )
         }
     }

@@ -1,7 +1,11 @@
-/// The built-in FAQ bot that meets a team's customers before a person does, as admins configured
-/// it (`TeamProfile.bot`; nil: customers go straight to the queue). The gateway checks the values
-/// and answers from the knowledge base entries for the team and those for every team.
+/// The bot that meets a team's customers before a person does, as admins configured it
+/// (`TeamProfile.bot`; nil: customers go straight to the queue). The built-in FAQ bot answers
+/// from the knowledge base entries for the team and those for every team; an external bot
+/// (`external`) gets the customers' messages by outgoing webhook and answers through the API,
+/// while hand-over phrases and VIPs still reach a person at once.
 public struct TeamBot: Sendable, Equatable, Codable {
+    /// An external bot answers; the FAQ bot stays silent.
+    public var external: Bool
     /// The confidence (0…1) a knowledge-base match needs to be sent as the answer.
     public var threshold: Double
     /// Unanswered messages in a row after which the customer goes to a person.
@@ -20,13 +24,31 @@ public struct TeamBot: Sendable, Equatable, Codable {
     public static let defaultHandOverText = "Connecting you to a person now."
 
     public init(
-        threshold: Double = defaultThreshold, missesBeforeHandOver: Int = defaultMissesBeforeHandOver,
+        external: Bool = false, threshold: Double = defaultThreshold, missesBeforeHandOver: Int = defaultMissesBeforeHandOver,
         handOverPhrases: [String] = defaultHandOverPhrases, missText: String = defaultMissText, handOverText: String = defaultHandOverText
     ) {
+        self.external = external
         self.threshold = threshold
         self.missesBeforeHandOver = missesBeforeHandOver
         self.handOverPhrases = handOverPhrases
         self.missText = missText
         self.handOverText = handOverText
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case external, threshold, missesBeforeHandOver, handOverPhrases, missText, handOverText
+    }
+
+    /// A setting missing from a stored profile takes its default.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            external: try container.decodeIfPresent(Bool.self, forKey: .external) ?? false,
+            threshold: try container.decodeIfPresent(Double.self, forKey: .threshold) ?? Self.defaultThreshold,
+            missesBeforeHandOver: try container.decodeIfPresent(Int.self, forKey: .missesBeforeHandOver) ?? Self.defaultMissesBeforeHandOver,
+            handOverPhrases: try container.decodeIfPresent([String].self, forKey: .handOverPhrases) ?? Self.defaultHandOverPhrases,
+            missText: try container.decodeIfPresent(String.self, forKey: .missText) ?? Self.defaultMissText,
+            handOverText: try container.decodeIfPresent(String.self, forKey: .handOverText) ?? Self.defaultHandOverText
+        )
     }
 }

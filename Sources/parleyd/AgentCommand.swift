@@ -11,7 +11,7 @@ struct AgentCommand: AsyncParsableCommand {
         @Option(help: "Sign-in email.") var email: String
         @Option(help: "Display name.") var name: String
         @Option(help: "Password, at least 8 characters.") var password: String
-        @Option(help: "admin, supervisor or agent.") var role: String = "agent"
+        @Option(help: "admin, supervisor, agent, or bot (an external bot's account).") var role: String = "agent"
 
         func run() async throws {
             guard let role = AgentRole(rawValue: role) else {

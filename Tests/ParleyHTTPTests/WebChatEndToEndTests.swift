@@ -79,8 +79,8 @@ struct WebChatEndToEndTests {
                         && (frame["message"] as? [String: Any])?["direction"] as? String == "outbound"
                 }
             }
-            // Two subscribers: the routing service and the agent's stream.
-            while bus.subscriberCount < 2 { try await Task.sleep(for: .milliseconds(10)) }
+            // Three subscribers: the routing service, the bot service and the agent's stream.
+            while bus.subscriberCount < 3 { try await Task.sleep(for: .milliseconds(10)) }
 
             // The visitor writes over its socket and waits for the agent's reply.
             let (visitorFrames, visitorSink) = AsyncStream.makeStream(of: String.self)

@@ -27,4 +27,6 @@ public enum HandOverReason: Sendable, Equatable {
     case misses(Int)
     /// The contact is tagged VIP: people serve them from the first message.
     case vip
+    /// An external bot handed over, saying why (never a decision of the FAQ bot).
+    case external(String)
 }
