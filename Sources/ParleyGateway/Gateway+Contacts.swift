@@ -11,7 +11,7 @@ extension Gateway {
         let found: ContactRecord?
         do { found = try await reach.contact(id) } catch { throw GatewayError.unavailable("\(error)") }
         guard let found else { throw Self.contactNotFound(id) }
-        if agent.role == .agent {
+        if !agent.oversees {
             guard try await !conversations(for: agent, status: nil, assignee: nil, contact: id).isEmpty else { throw Self.contactNotFound(id) }
         }
         return found
@@ -26,7 +26,7 @@ extension Gateway {
     /// `duplicate` becomes part of `kept`: its identities and conversations move over, and it is
     /// gone. Supervisors and admins. Each moved conversation reaches agents as `conversation.updated`.
     public func mergeContact(_ duplicate: ContactID, into kept: ContactID, by agent: Agent) async throws(GatewayError) -> ContactRecord {
-        guard agent.role != .agent else { throw GatewayError.forbidden("only supervisors and admins merge contacts") }
+        guard agent.oversees else { throw GatewayError.forbidden("only supervisors and admins merge contacts") }
         guard duplicate != kept else { throw GatewayError.invalid(field: "contactId", reason: "a contact cannot be merged into itself") }
         let moved: [Conversation]
         do { moved = try await reach.mergeContacts(duplicate, into: kept) } catch { throw GatewayError(error) }
