@@ -16,6 +16,7 @@ struct ContactView: Encodable {
     var id: Int64
     var name: String?
     var email: String?
+    var vip: Bool
     var createdAt: Date
     var identities: [IdentityView]
 
@@ -23,6 +24,7 @@ struct ContactView: Encodable {
         id = contact.id.rawValue
         name = contact.name
         email = contact.email
+        vip = contact.vip
         createdAt = contact.createdAt
         identities = contact.identities.map {
             IdentityView(

@@ -27,14 +27,17 @@ public struct ContactRecord: Sendable, Equatable {
     public var id: ContactID
     public var name: String?
     public var email: String?
+    /// Tagged VIP by a supervisor: served by people first.
+    public var vip: Bool
     public var createdAt: Date
     /// Oldest first.
     public var identities: [Identity]
 
-    public init(id: ContactID, name: String?, email: String?, createdAt: Date, identities: [Identity]) {
+    public init(id: ContactID, name: String?, email: String?, vip: Bool, createdAt: Date, identities: [Identity]) {
         self.id = id
         self.name = name
         self.email = email
+        self.vip = vip
         self.createdAt = createdAt
         self.identities = identities
     }

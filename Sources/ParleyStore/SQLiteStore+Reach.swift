@@ -31,7 +31,7 @@ extension SQLiteStore: ReachRepository {
 
     public func contact(_ id: ContactID) async throws -> ContactRecord? {
         try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT name, email, created_at FROM contacts WHERE id = ?", arguments: [id.rawValue]) else {
+            guard let row = try Row.fetchOne(db, sql: "SELECT name, email, vip, created_at FROM contacts WHERE id = ?", arguments: [id.rawValue]) else {
                 return nil
             }
             let identities = try Row.fetchAll(
@@ -49,7 +49,8 @@ extension SQLiteStore: ReachRepository {
                 )
             }
             return ContactRecord(
-                id: id, name: row["name"], email: row["email"], createdAt: Date(timeIntervalSince1970: row["created_at"]), identities: identities
+                id: id, name: row["name"], email: row["email"], vip: row["vip"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
+                identities: identities
             )
         }
     }

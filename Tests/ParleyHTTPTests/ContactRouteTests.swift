@@ -46,13 +46,16 @@ struct ContactRouteTests {
             let identities = Self.object(before)["identities"] as? [[String: Any]] ?? []
             #expect(identities.count == 1 && identities.first?["channelKind"] as? String == "webchat")
             #expect(identities.first?["channelName"] as? String == "Website" && identities.first?["externalId"] as? String == web["externalId"] as? String)
-            #expect(Self.object(before)["createdAt"] is String)
+            #expect(Self.object(before)["createdAt"] is String && Self.object(before)["vip"] as? Bool == false)
+            #expect(try await client.json("/api/v1/contacts/\(kept)/vip", method: .put, token: sam).status == 204)
+            #expect(Self.object(try await client.json("/api/v1/contacts/\(kept)", token: sam))["vip"] as? Bool == true)
 
             let events = app.harness.gateway.bus.subscribe()
             let merged = try await client.json("/api/v1/contacts/\(kept)/merge", method: .post, token: sam, body: #"{"contactId":\#(duplicate)}"#)
             #expect(merged.status == 200, "\(merged.text)")
             let both = (Self.object(merged)["identities"] as? [[String: Any]] ?? []).map { "\($0["channelKind"] ?? "")/\($0["channelName"] ?? "")/\($0["externalId"] ?? "")" }
             #expect(both == ["webchat/Website/\(web["externalId"] ?? "")", "telegram/Recording/u1"])
+            #expect(Self.object(merged)["vip"] as? Bool == true, "the kept contact stays VIP")
             let reread = Self.object(try await client.json("/api/v1/contacts/\(kept)", token: sam))["identities"] as? [[String: Any]] ?? []
             #expect(reread.compactMap { $0["externalId"] as? String } == [web["externalId"] as? String, "u1"].compactMap { $0 })
 
