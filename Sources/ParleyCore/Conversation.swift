@@ -26,12 +26,15 @@ public struct Conversation: Sendable, Equatable {
     /// The team whose queue it belongs to: its own (after a transfer or overflow), else its
     /// channel's; nil when neither has one.
     public var team: TeamID?
+    /// What agents tagged it with ("refund", "vip"), sorted.
+    public var labels: [String]
 
     public init(
         id: ConversationID, channelID: ChannelID, contactID: ContactID, identityID: IdentityID,
         externalID: String, state: ConversationState, createdAt: Date, updatedAt: Date,
         lastCustomerMessageAt: Date? = nil, lastMessageAt: Date? = nil, lastMessagePreview: String? = nil,
-        repliesSinceCustomerMessage: Int = 0, lastReplyAt: Date? = nil, waitingSince: Date? = nil, team: TeamID? = nil
+        repliesSinceCustomerMessage: Int = 0, lastReplyAt: Date? = nil, waitingSince: Date? = nil, team: TeamID? = nil,
+        labels: [String] = []
     ) {
         self.team = team
         self.id = id
@@ -48,6 +51,7 @@ public struct Conversation: Sendable, Equatable {
         self.repliesSinceCustomerMessage = repliesSinceCustomerMessage
         self.lastReplyAt = lastReplyAt
         self.waitingSince = waitingSince
+        self.labels = labels
     }
 
     public var status: ConversationStatus { state.status }

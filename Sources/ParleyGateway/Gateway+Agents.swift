@@ -56,8 +56,12 @@ extension Gateway {
         return (bytes, message.content.media?.mimeType)
     }
 
-    public func conversations(for agent: Agent, status: ConversationStatus?, assignee: AgentID?) async throws(GatewayError) -> [Conversation] {
-        var filter = ConversationFilter(status: status, assignee: assignee, limit: 200)
+    /// What the agent may see, most recently updated first, narrowed by any filter given (`label`
+    /// as `checkedLabel` returns it).
+    public func conversations(
+        for agent: Agent, status: ConversationStatus?, assignee: AgentID?, label: String? = nil, contact: ContactID? = nil
+    ) async throws(GatewayError) -> [Conversation] {
+        var filter = ConversationFilter(status: status, assignee: assignee, label: label, contact: contact, limit: 200)
         if agent.role == .agent, assignee == nil {
             filter.assignee = agent.id
             filter.unassignedOnly = true

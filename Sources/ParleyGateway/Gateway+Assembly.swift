@@ -66,7 +66,7 @@ extension Gateway {
             dispatcher: dispatcher, mediaFetcher: mediaFetcher, scheduler: scheduler, pushBackDispatcher: pushBacks, routing: routing,
             bot: bot, bots: store, webhookRelay: webhookRelay, webhookDeliverer: webhookDeliverer,
             webhookAdministration: WebhookAdministration(webhooks: store, vault: vault, clock: clock, failingAfter: retry.maximumAttempts),
-            teams: store, workbench: store, surveys: store, figures: store, media: store,
+            teams: store, workbench: store, canned: store, surveys: store, figures: store, media: store,
             reach: store, pushSubscriptions: store, webPush: webPush, mail: mail, visitors: visitors, clock: clock, metrics: metrics,
             logger: logger, publicBaseURL: publicBaseURL, vault: vault, passwords: passwords
         )

@@ -27,6 +27,7 @@ public struct Gateway: Sendable {
     let webhookAdministration: WebhookAdministration
     let teams: any RoutingRepository
     let workbench: any WorkbenchRepository
+    let canned: any CannedResponseRepository
     let surveys: any SurveyRepository
     let figures: any FiguresRepository
     let media: any MediaDownloadRepository
@@ -52,8 +53,8 @@ public struct Gateway: Sendable {
         registry: ConnectorRegistry, pipeline: IngestPipeline, bus: EventBus, dispatcher: Dispatcher,
         mediaFetcher: MediaFetcher, scheduler: DeadlineScheduler, pushBackDispatcher: PushBackDispatcher, routing: RoutingService,
         bot: BotService, bots: any BotRepository, webhookRelay: WebhookRelay, webhookDeliverer: WebhookDeliverer, webhookAdministration: WebhookAdministration,
-        teams: any RoutingRepository, workbench: any WorkbenchRepository, surveys: any SurveyRepository, figures: any FiguresRepository,
-        media: any MediaDownloadRepository,
+        teams: any RoutingRepository, workbench: any WorkbenchRepository, canned: any CannedResponseRepository, surveys: any SurveyRepository,
+        figures: any FiguresRepository, media: any MediaDownloadRepository,
         reach: any ReachRepository, pushSubscriptions: any PushSubscriptionRepository, webPush: (any WebPushSending)?, mail: PushBackMail?,
         visitors: VisitorPresence = VisitorPresence(), clock: any WallClock, metrics: GatewayMetrics, logger: Logger, publicBaseURL: String,
         vault: CredentialVault, passwords: PasswordHasher = PasswordHasher()
@@ -76,6 +77,7 @@ public struct Gateway: Sendable {
         self.webhookAdministration = webhookAdministration
         self.teams = teams
         self.workbench = workbench
+        self.canned = canned
         self.surveys = surveys
         self.figures = figures
         self.media = media

@@ -23,6 +23,8 @@ struct ConversationView: Encodable {
     var timers: TimersView?
     /// The customer's latest answer to the satisfaction survey (only on `GET /conversations/{id}`).
     var csat: RatingView?
+    /// Sorted; empty when it has none.
+    var labels: [String]
 
     init(_ conversation: Conversation, countdowns: ConversationCountdowns?, rating: CustomerRating? = nil) {
         id = conversation.id.rawValue
@@ -40,6 +42,7 @@ struct ConversationView: Encodable {
         replyWindow = countdowns.map { ReplyWindowView($0.window) }
         timers = countdowns.map { TimersView($0.timers) }
         csat = rating.map { RatingView(score: $0.score, at: $0.at) }
+        labels = conversation.labels
     }
 }
 

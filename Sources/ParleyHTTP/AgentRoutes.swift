@@ -1,6 +1,7 @@
 import Hummingbird
 import ParleyCore
 import ParleyGateway
+import ParleyStore
 
 /// The agent API under `/api/v1` (see docs/openapi.yaml).
 struct AgentRoutes {
@@ -16,7 +17,15 @@ struct AgentRoutes {
         var agent: Agent
     }
 
+    /// A typed reply (`text`) or a canned response filled in for the conversation (`cannedId`, or
+    /// `canned` with its shortcut): exactly one of the three.
     private struct ReplyBody: Decodable {
+        var text: String?
+        var cannedId: Int64?
+        var canned: String?
+    }
+
+    private struct NoteBody: Decodable {
         var text: String
     }
 
@@ -88,12 +97,10 @@ struct AgentRoutes {
                     throw GatewayError.invalid(field: "assignee", reason: "'\(text)' is not an agent id or \"me\"")
                 }
             }
-            let list = try await gateway.conversations(for: agent, status: status, assignee: assignee)
-            var views: [ConversationView] = []
-            for conversation in list {
-                views.append(ConversationView(conversation, countdowns: await gateway.countdowns(for: conversation)))
-            }
-            return try JSONCoding.response(ConversationList(conversations: views))
+            let label = try query["label"].flatMap { $0.isEmpty ? nil : try Gateway.checkedLabel(String($0)) }
+            return try await Self.listResponse(
+                try await gateway.conversations(for: agent, status: status, assignee: assignee, label: label), gateway: gateway
+            )
         }
         authenticated.get("conversations/{id}") { _, context in
             let conversation = try await gateway.conversation(try Self.conversationID(context), for: try context.requireAgent())
@@ -138,11 +145,17 @@ struct AgentRoutes {
         }
         authenticated.post("conversations/{id}/messages") { request, context in
             let body = try await JSONCoding.decodeBody(ReplyBody.self, from: request)
-            let message = try await gateway.reply(to: try Self.conversationID(context), text: body.text, by: try context.requireAgent())
+            let (id, agent) = (try Self.conversationID(context), try context.requireAgent())
+            let message = switch (body.text, body.cannedId, body.canned) {
+            case (let text?, nil, nil): try await gateway.reply(to: id, text: text, by: agent)
+            case (nil, let canned?, nil): try await gateway.reply(to: id, canned: .id(CannedResponseID(canned)), by: agent)
+            case (nil, nil, let shortcut?): try await gateway.reply(to: id, canned: .shortcut(shortcut), by: agent)
+            default: throw GatewayError.invalid(field: "text", reason: "give exactly one of text, cannedId and canned")
+            }
             return try JSONCoding.response(MessageView(message), status: .accepted)
         }
         authenticated.post("conversations/{id}/notes") { request, context in
-            let body = try await JSONCoding.decodeBody(ReplyBody.self, from: request)
+            let body = try await JSONCoding.decodeBody(NoteBody.self, from: request)
             let note = try await gateway.addNote(to: try Self.conversationID(context), text: body.text, by: try context.requireAgent())
             return try JSONCoding.response(MessageView(note), status: .created)
         }
@@ -178,7 +191,16 @@ struct AgentRoutes {
         }
     }
 
-    private static func conversationID(_ context: AppRequestContext) throws -> ConversationID {
+    /// `{"conversations": [...]}`, each with its countdowns.
+    static func listResponse(_ conversations: [Conversation], gateway: Gateway) async throws -> Response {
+        var views: [ConversationView] = []
+        for conversation in conversations {
+            views.append(ConversationView(conversation, countdowns: await gateway.countdowns(for: conversation)))
+        }
+        return try JSONCoding.response(ConversationList(conversations: views))
+    }
+
+    static func conversationID(_ context: AppRequestContext) throws -> ConversationID {
         let text = try context.parameters.require("id")
         guard let id = Int64(text) else { throw GatewayError.notFound("conversation \(text) not found") }
         return ConversationID(id)

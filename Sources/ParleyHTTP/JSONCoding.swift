@@ -45,3 +45,11 @@ enum HTTPLimits {
     /// Larger bodies are refused with 413 before they are read into memory.
     static let maximumBody = 1 << 20
 }
+
+/// The API's JSON for another front end of the same data: `parleyd team` and `parleyd canned`
+/// print what `/api/v1` would answer, dates and all.
+public enum APIJSON {
+    public static func text(_ value: some Encodable) throws -> String {
+        try JSONCoding.text(value)
+    }
+}

@@ -66,34 +66,6 @@ struct RoutingRoutes {
         var handOverText: String?
     }
 
-    private struct TeamView: Encodable {
-        var id: Int64
-        var name: String
-        var strategy: String
-        var stickyWindow: String
-        var overflowTeamId: Int64?
-        var overflowAfter: String
-        var members: [Int64]
-        var hours: TeamSchedule?
-        var priority: TeamPriority
-        var texts: TeamTexts
-        var bot: TeamBot?
-
-        init(_ team: TeamRecord) {
-            id = team.id.rawValue
-            name = team.name
-            strategy = team.strategy
-            stickyWindow = DurationText.format(team.stickyWindow)
-            overflowTeamId = team.overflowTeam?.rawValue
-            overflowAfter = DurationText.format(team.overflowAfter)
-            members = team.members.map(\.rawValue)
-            hours = team.profile.hours
-            priority = team.profile.priority
-            texts = team.profile.texts
-            bot = team.profile.bot
-        }
-    }
-
     private struct TeamList: Encodable {
         var teams: [TeamView]
     }

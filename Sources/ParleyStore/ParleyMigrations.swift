@@ -145,6 +145,7 @@ public enum ParleyMigrations {
             try db.execute(sql: "ALTER TABLE teams ADD COLUMN profile TEXT")
         }
         migrator.registerMigration("0015_csat", migrate: createSurveySchema)
+        migrator.registerMigration("0016_labels_canned", migrate: createLabelsAndCannedSchema)
         // The FAQ bot: the knowledge base (one JSON document, entries scoped to a team or to all),
         // how far the bot has read each conversation and its misses in a row, and VIP contacts
         // (served by people first, and handed over by the bot at once).

@@ -112,12 +112,21 @@ public struct ConversationFilter: Sendable {
     public var status: ConversationStatus?
     public var assignee: AgentID?
     public var unassignedOnly: Bool
+    /// Only conversations carrying this label (as stored: normalized).
+    public var label: String?
+    /// Only this contact's conversations, on every channel.
+    public var contact: ContactID?
     public var limit: Int
 
-    public init(status: ConversationStatus? = nil, assignee: AgentID? = nil, unassignedOnly: Bool = false, limit: Int = 100) {
+    public init(
+        status: ConversationStatus? = nil, assignee: AgentID? = nil, unassignedOnly: Bool = false, label: String? = nil,
+        contact: ContactID? = nil, limit: Int = 100
+    ) {
         self.status = status
         self.assignee = assignee
         self.unassignedOnly = unassignedOnly
+        self.label = label
+        self.contact = contact
         self.limit = limit
     }
 }
@@ -260,8 +269,11 @@ public protocol PushSubscriptionRepository: Sendable {
     func deletePushSubscription(endpoint: String) async throws
 }
 
-/// What the delivery planner needs to know about a contact's identities.
+/// Contacts and their identities: what the delivery planner needs to reach them, what the
+/// workbench shows of them, and merging two that are the same person.
 public protocol ReachRepository: Sendable {
+    /// The contact with every identity and its channel; `nil` when there is no such contact.
+    func contact(_ id: ContactID) async throws -> ContactRecord?
     /// Every identity of the contact, with the customer's clock on it.
     func identityActivity(ofContact contact: ContactID) async throws -> [IdentityActivity]
     /// The address the contact left (pre-chat or leave-message form), if any.
@@ -272,8 +284,10 @@ public protocol ReachRepository: Sendable {
     func saveVisitorEmail(_ email: String, name: String?, channel: ChannelID, visitor: String, at time: Date) async throws -> ContactID
     /// The same person known as two contacts: `duplicate`'s identities, conversations and messages
     /// move to `kept`, which keeps its own name and email and takes the duplicate's where it has
-    /// none; the duplicate is deleted. One transaction.
-    func mergeContacts(_ duplicate: ContactID, into kept: ContactID) async throws(StoreError)
+    /// none; the duplicate is deleted. One transaction. Returns the conversations that moved, as
+    /// they are now.
+    @discardableResult
+    func mergeContacts(_ duplicate: ContactID, into kept: ContactID) async throws(StoreError) -> [Conversation]
 }
 
 /// One identity of a contact and the customer's latest activity on it.

@@ -23,6 +23,14 @@ extension SQLiteStore: ConversationRepository {
         } else if filter.unassignedOnly {
             conditions.append("assignee_id IS NULL")
         }
+        if let contact = filter.contact {
+            conditions.append("contact_id = ?")
+            arguments += [contact.rawValue]
+        }
+        if let label = filter.label {
+            conditions.append("id IN (SELECT conversation_id FROM conversation_labels WHERE label = ?)")
+            arguments += [label]
+        }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let sql = "SELECT \(Columns.conversationFields) FROM conversations \(whereClause) ORDER BY updated_at DESC, id DESC LIMIT ?"
         arguments += [filter.limit]

@@ -29,6 +29,32 @@ extension SQLiteStore: ReachRepository {
         }
     }
 
+    public func contact(_ id: ContactID) async throws -> ContactRecord? {
+        try await pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT name, email, vip, created_at FROM contacts WHERE id = ?", arguments: [id.rawValue]) else {
+                return nil
+            }
+            let identities = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT i.id, i.channel_id, ch.kind, ch.name, i.external_id, i.opted_out_at IS NOT NULL AS opted_out
+                    FROM identities i JOIN channels ch ON ch.id = i.channel_id
+                    WHERE i.contact_id = ? ORDER BY i.id
+                    """,
+                arguments: [id.rawValue]
+            ).map { row in
+                ContactRecord.Identity(
+                    id: IdentityID(row[0]), channelID: ChannelID(row[1]), channelKind: row[2], channelName: row[3], externalID: row[4],
+                    optedOut: row[5]
+                )
+            }
+            return ContactRecord(
+                id: id, name: row["name"], email: row["email"], vip: row["vip"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
+                identities: identities
+            )
+        }
+    }
+
     public func email(ofContact contact: ContactID) async throws -> String? {
         try await pool.read { db in
             try String.fetchOne(db, sql: "SELECT email FROM contacts WHERE id = ?", arguments: [contact.rawValue])
@@ -59,12 +85,14 @@ extension SQLiteStore: ReachRepository {
         }
     }
 
-    public func mergeContacts(_ duplicate: ContactID, into kept: ContactID) async throws(StoreError) {
+    @discardableResult
+    public func mergeContacts(_ duplicate: ContactID, into kept: ContactID) async throws(StoreError) -> [Conversation] {
         guard duplicate != kept else { throw StoreError.conflict("a contact cannot be merged into itself") }
-        try await write { db in
+        return try await write { db in
             for id in [duplicate, kept] where try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM contacts WHERE id = ?)", arguments: [id.rawValue]) != true {
                 throw StoreError.notFound("contact \(id)")
             }
+            let moved = try Int64.fetchAll(db, sql: "SELECT id FROM conversations WHERE contact_id = ? ORDER BY id", arguments: [duplicate.rawValue])
             let move: [Int64] = [kept.rawValue, duplicate.rawValue]
             try db.execute(sql: "UPDATE identities SET contact_id = ? WHERE contact_id = ?", arguments: StatementArguments(move))
             try db.execute(sql: "UPDATE conversations SET contact_id = ? WHERE contact_id = ?", arguments: StatementArguments(move))
@@ -79,6 +107,7 @@ extension SQLiteStore: ReachRepository {
                 arguments: ["kept": kept.rawValue, "duplicate": duplicate.rawValue]
             )
             try db.execute(sql: "DELETE FROM contacts WHERE id = ?", arguments: [duplicate.rawValue])
+            return try moved.compactMap { try Self.loadConversation(db, ConversationID($0)) }
         }
     }
 }

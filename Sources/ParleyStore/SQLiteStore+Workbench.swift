@@ -3,7 +3,7 @@ import GRDB
 import ParleyCore
 
 /// What agents do to a conversation besides replying: internal notes and transfers, each with
-/// its note in the same transaction as the change it explains.
+/// its note in the same transaction as the change it explains, and labels.
 extension SQLiteStore: WorkbenchRepository {
     public func assign(
         _ id: ConversationID, to target: AgentID, expecting expected: ConversationState, by actor: AgentID, timers: TimerSettings, at time: Date
@@ -74,6 +74,32 @@ extension SQLiteStore: WorkbenchRepository {
             )
             try Self.syncDeadlines(db, conversation, timers)
             return TransferResult(conversation: conversation, transition: transition, note: message)
+        }
+    }
+
+    public func setLabel(
+        _ label: String, on id: ConversationID, present: Bool, at time: Date
+    ) async throws(StoreError) -> (conversation: Conversation, changed: Bool) {
+        try await write { db in
+            guard let before = try Self.loadConversation(db, id) else { throw StoreError.notFound("conversation \(id)") }
+            if present {
+                try db.execute(
+                    sql: "INSERT INTO conversation_labels (conversation_id, label, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                    arguments: [id.rawValue, label, time.timeIntervalSince1970]
+                )
+            } else {
+                try db.execute(sql: "DELETE FROM conversation_labels WHERE conversation_id = ? AND label = ?", arguments: [id.rawValue, label])
+            }
+            guard db.changesCount > 0 else { return (before, false) }
+            return (try Self.loadConversation(db, id) ?? before, true)
+        }
+    }
+
+    public func labelCounts() async throws -> [LabelCount] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT label, COUNT(*) AS n FROM conversation_labels GROUP BY label ORDER BY n DESC, label"
+            ).map { LabelCount(label: $0["label"], conversations: $0["n"]) }
         }
     }
 }

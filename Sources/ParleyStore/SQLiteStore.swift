@@ -81,12 +81,18 @@ enum Columns {
         )
     }
 
-    /// The columns `conversation(_:)` reads, in the order it reads them.
+    /// The columns `conversation(_:)` reads, in the order it reads them, from `conversations`
+    /// unaliased. The labels come along so every event carries them; the subquery is one probe of
+    /// the labels' primary key, nothing when a conversation has none.
     static let conversationFields = """
         id, channel_id, contact_id, identity_id, external_id, status, assignee_id, close_reason, created_at, updated_at, \
         last_customer_message_at, last_message_at, last_message_preview, replies_since_customer, last_reply_at, waiting_since, \
-        COALESCE(team_id, (SELECT ch.team_id FROM channels ch WHERE ch.id = conversations.channel_id))
+        COALESCE(team_id, (SELECT ch.team_id FROM channels ch WHERE ch.id = conversations.channel_id)), \
+        (SELECT GROUP_CONCAT(label, char(31)) FROM conversation_labels WHERE conversation_id = conversations.id)
         """
+
+    /// Labels cannot hold control characters, so the unit separator joins them unambiguously.
+    static let labelSeparator: Character = "\u{1F}"
 
     static func conversation(_ row: Row) -> Conversation {
         let assignee: Int64? = row[6]
@@ -110,7 +116,8 @@ enum Columns {
             repliesSinceCustomerMessage: row[13],
             lastReplyAt: date(row[14]),
             waitingSince: date(row[15]),
-            team: (row[16] as Int64?).map(TeamID.init)
+            team: (row[16] as Int64?).map(TeamID.init),
+            labels: (row[17] as String?).map { $0.split(separator: labelSeparator).map(String.init).sorted() } ?? []
         )
     }
 

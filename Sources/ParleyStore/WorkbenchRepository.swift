@@ -17,6 +17,17 @@ public struct TransferResult: Sendable {
     public var note: Message
 }
 
+/// A label in use and how many conversations carry it.
+public struct LabelCount: Sendable, Equatable {
+    public var label: String
+    public var conversations: Int
+
+    public init(label: String, conversations: Int) {
+        self.label = label
+        self.conversations = conversations
+    }
+}
+
 /// Agents' actions on a conversation other than replying and its lifecycle commands.
 public protocol WorkbenchRepository: Sendable {
     /// An internal note: agents see it, the customer never does.
@@ -33,4 +44,13 @@ public protocol WorkbenchRepository: Sendable {
     func transfer(
         _ id: ConversationID, to target: TransferDestination, note: String, by agent: AgentID, timers: TimerSettings, at time: Date
     ) async throws(StoreError) -> TransferResult
+    /// Puts `label` on the conversation (`present`) or takes it off, and returns the conversation
+    /// as it is then. `changed` is false, and nothing written, when it already was so. The
+    /// conversation's `updatedAt` is left alone: a label is no activity, and the reopen window
+    /// counts from it.
+    func setLabel(
+        _ label: String, on id: ConversationID, present: Bool, at time: Date
+    ) async throws(StoreError) -> (conversation: Conversation, changed: Bool)
+    /// Every label in use with the number of conversations carrying it, most used first, then by name.
+    func labelCounts() async throws -> [LabelCount]
 }

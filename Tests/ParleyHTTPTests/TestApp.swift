@@ -12,8 +12,9 @@ struct TestApp {
     let webChat: Channel
     let admin: Agent
 
-    init() async throws {
-        harness = try TestGateway()
+    /// `transport` carries what connectors send to platforms (the recording channel's `/send`).
+    init(transport: any HTTPTransport = ScriptedTransport([])) async throws {
+        harness = try TestGateway(transport: transport)
         webChat = try await harness.addWebChat()
         admin = try await harness.addAgent("admin@example.com", role: .admin)
     }
@@ -46,6 +47,17 @@ extension TestClientProtocol {
             throw TestFailure("login failed: \(answer.status) \(answer.text)")
         }
         return token
+    }
+
+    /// A web-chat visitor writes `text` through the widget's HTTP fallback.
+    func visitorWrites(_ channel: Channel, token: String, clientID: String, text: String) async throws {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        headers[.authorization] = "Bearer \(token)"
+        let status = try await execute(
+            uri: "/hooks/\(channel.id)", method: .post, headers: headers,
+            body: ByteBuffer(string: #"{"clientId":"\#(clientID)","text":"\#(text)"}"#)
+        ) { Int($0.status.code) }
+        guard status == 200 else { throw TestFailure("the visitor's message was refused: \(status)") }
     }
 
     func visitorToken(_ channel: Channel) async throws -> String {
