@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -209,6 +210,19 @@ def http_json(url: str, method: str = "GET", body: dict | None = None, token: st
         return status, json.loads(raw.decode("utf-8")) if raw else None
     except ValueError:
         return status, raw.decode("utf-8", "replace")
+
+
+def demo_channel(base_url: str) -> str:
+    """The web-chat channel parleyd made on its first start (the one /demo embeds)."""
+    with urllib.request.urlopen(base_url + "/demo", timeout=10) as response:
+        return re.search(r'data-channel="([^"]+)"', response.read().decode()).group(1)
+
+
+def signed_in_admin(server: ParleyServer) -> AgentAPI:
+    """The admin parleyd seeded with the server's password, signed in."""
+    api = AgentAPI(server.base_url, server.admin_password)
+    api.login()
+    return api
 
 
 class APIError(AssertionError):

@@ -10,12 +10,10 @@ import hashlib
 import hmac
 import json
 import os
-import re
 import subprocess
 import tempfile
 import threading
 import time
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -47,15 +45,12 @@ def server(request):
 
 @pytest.fixture(scope="module")
 def admin(server):
-    api = parley_support.AgentAPI(server.base_url, ADMIN_PASSWORD)
-    api.login()
-    return api
+    return parley_support.signed_in_admin(server)
 
 
 @pytest.fixture(scope="module")
 def channel(server) -> str:
-    with urllib.request.urlopen(server.base_url + "/demo", timeout=10) as response:
-        return re.search(r'data-channel="([^"]+)"', response.read().decode()).group(1)
+    return parley_support.demo_channel(server.base_url)
 
 
 def cli(server, *arguments: str) -> subprocess.CompletedProcess:
@@ -78,6 +73,20 @@ def transcript(admin, conversation: int, until, timeout: float = 15.0) -> list[t
         if until(messages) or time.monotonic() > deadline:
             return messages
         time.sleep(0.1)
+
+
+def visitor(server, channel: str):
+    """A new web-chat visitor: a function that sends one text (accepted with 200) and returns the conversation id."""
+    status, session = parley_support.http_json(f"{server.base_url}/widget/{channel}/session", "POST", {})
+    assert status == 200, session
+
+    def say(text: str) -> int:
+        status, answer = parley_support.http_json(f"{server.base_url}/hooks/{channel}", "POST",
+                                                  {"clientId": os.urandom(8).hex(), "text": text}, token=session["token"])
+        assert status == 200, answer
+        return answer["conversationId"]
+
+    return say
 
 
 def test_a_bad_file_is_refused_naming_the_file_and_the_field(server):
@@ -105,15 +114,7 @@ def test_the_bot_answers_from_the_imported_file_and_hands_over_on_request(server
     assert team["bot"]["threshold"] == 0.6 and "转人工" in team["bot"]["handOverPhrases"], team
     admin.expect("PUT", f"/api/v1/channels/{channel}/team", {"teamId": team["id"]}, ok=(204,))
 
-    status, session = parley_support.http_json(f"{server.base_url}/widget/{channel}/session", "POST", {})
-    assert status == 200, session
-
-    def say(text: str) -> int:
-        status, answer = parley_support.http_json(f"{server.base_url}/hooks/{channel}", "POST",
-                                                  {"clientId": os.urandom(8).hex(), "text": text}, token=session["token"])
-        assert status == 200, answer
-        return answer["conversationId"]
-
+    say = visitor(server, channel)
     conversation = say("你好，退款怎么办？")
     assert transcript(admin, conversation, lambda m: len(m) >= 2)[1] == \
         ("outbound", "bot", "Open the order and tap Refund. 在订单页点击「退款」即可。")
@@ -203,15 +204,7 @@ def test_an_external_bot_answers_through_the_api_and_hands_over(server, admin, c
         team = admin.expect("POST", "/api/v1/teams", {"name": "Orders", "bot": {"external": True}}, ok=(201,))
         assert team["bot"]["external"] is True
         admin.expect("PUT", f"/api/v1/channels/{channel}/team", {"teamId": team["id"]}, ok=(204,))
-        status, session = parley_support.http_json(f"{server.base_url}/widget/{channel}/session", "POST", {})
-        assert status == 200, session
-
-        def say(text: str) -> int:
-            status, answer = parley_support.http_json(f"{server.base_url}/hooks/{channel}", "POST",
-                                                      {"clientId": os.urandom(8).hex(), "text": text}, token=session["token"])
-            assert status == 200, answer
-            return answer["conversationId"]
-
+        say = visitor(server, channel)
         conversation = say("Where is my order 123?")
         messages = transcript(admin, conversation, lambda m: len(m) >= 2)
         assert messages == [("inbound", "contact", "Where is my order 123?"), ("outbound", "bot", "Order 123 ships today.")]

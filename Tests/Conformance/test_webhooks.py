@@ -182,15 +182,12 @@ def server(request):
 
 @pytest.fixture(scope="module")
 def admin(server):
-    api = parley_support.AgentAPI(server.base_url, ADMIN_PASSWORD)
-    api.login()
-    return api
+    return parley_support.signed_in_admin(server)
 
 
 @pytest.fixture(scope="module")
 def channel(server) -> str:
-    with urllib.request.urlopen(server.base_url + "/demo", timeout=10) as response:
-        return re.search(r'data-channel="([^"]+)"', response.read().decode()).group(1)
+    return parley_support.demo_channel(server.base_url)
 
 
 @pytest.fixture

@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import time
-import urllib.request
 
 import pytest
 
@@ -44,16 +42,12 @@ def server(request):
 
 @pytest.fixture(scope="module")
 def admin(server):
-    api = parley_support.AgentAPI(server.base_url, ADMIN_PASSWORD)
-    api.login()
-    return api
+    return parley_support.signed_in_admin(server)
 
 
 @pytest.fixture(scope="module")
 def channel(server) -> str:
-    """The web-chat channel parleyd made on its first start (the one /demo embeds)."""
-    with urllib.request.urlopen(server.base_url + "/demo", timeout=10) as response:
-        return re.search(r'data-channel="([^"]+)"', response.read().decode()).group(1)
+    return parley_support.demo_channel(server.base_url)
 
 
 def cli(server, *arguments: str) -> subprocess.CompletedProcess:
