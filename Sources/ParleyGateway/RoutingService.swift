@@ -259,7 +259,10 @@ public actor RoutingService: Service {
         var timers = TimerSettings(idleTimeout: 0)
         if let channel, let connector = try? await registry.connector(for: channel) { timers = connector.policy.timers }
         let notice = (profiles[team]?.texts.closed ?? "")
-            .replacingOccurrences(of: "{{opensAt}}", with: Self.opening(opening, in: router.team(team)?.timeZone ?? .gmt))
+            .replacingOccurrences(
+                of: "{{opensAt}}",
+                with: Self.opening(opening, in: router.team(team)?.timeZone ?? .gmt, named: profiles[team]?.hours?.timeZone)
+            )
         do {
             guard let (conversation, transition, message) = try await store.leaveForLater(id, notice: notice, timers: timers, at: clock.now()) else { return }
             Counter(label: "parley_routing_left_for_later_total", factory: factory).increment()
@@ -314,13 +317,15 @@ public actor RoutingService: Service {
     }
 
     /// "on Monday at 09:00 (Europe/Berlin)", in the team's zone.
-    static func opening(_ date: Date?, in zone: TimeZone) -> String {
+    /// "on Monday at 09:00 (Asia/Shanghai)", naming the zone as the admin wrote it: Foundation
+    /// reads "UTC" back as "GMT", which a customer was never told.
+    static func opening(_ date: Date?, in zone: TimeZone, named name: String? = nil) -> String {
         guard let date else { return "later" }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = zone
         formatter.dateFormat = "'on' EEEE 'at' HH:mm"
-        return "\(formatter.string(from: date)) (\(zone.identifier))"
+        return "\(formatter.string(from: date)) (\(name ?? zone.identifier))"
     }
 
     private func assign(_ id: ConversationID, to agent: AgentID, reason: AssignmentReason) async {

@@ -12,7 +12,7 @@ import ParleyStore
 struct TeamCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "team", abstract: "Manage teams (skill groups) and which channel's conversations they take.",
-        subcommands: [Add.self, List.self, Member.self, ChannelTeam.self]
+        subcommands: [Add.self, List.self, Member.self, ChannelTeam.self, Hours.self, Bot.self]
     )
 
     struct Add: AsyncParsableCommand {
