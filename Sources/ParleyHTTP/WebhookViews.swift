@@ -3,7 +3,8 @@ import ParleyGateway
 import ParleyStore
 
 /// A webhook subscription as admins read it (docs/openapi.yaml `Webhook`): never its secret.
-struct WebhookView: Encodable {
+/// `parleyd webhook` prints the same.
+public struct WebhookView: Encodable, Sendable {
     var id: Int64
     var url: String
     var events: [String]
@@ -20,7 +21,7 @@ struct WebhookView: Encodable {
     var createdAt: Date
     var updatedAt: Date
 
-    init(_ subscription: WebhookSubscription, status: WebhookStatus) {
+    public init(_ subscription: WebhookSubscription, status: WebhookStatus) {
         id = subscription.id.rawValue
         url = subscription.url
         events = subscription.eventTypes
@@ -39,13 +40,18 @@ struct WebhookView: Encodable {
 }
 
 /// What create and rotate-secret answer: the subscription and, this once, its secret.
-struct WebhookWithSecretView: Encodable {
+public struct WebhookWithSecretView: Encodable, Sendable {
     var webhook: WebhookView
     var secret: String
 
+    public init(webhook: WebhookView, secret: String) {
+        self.webhook = webhook
+        self.secret = secret
+    }
+
     private enum Keys: String, CodingKey { case secret }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         try webhook.encode(to: encoder)
         var container = encoder.container(keyedBy: Keys.self)
         try container.encode(secret, forKey: .secret)

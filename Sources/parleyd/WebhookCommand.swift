@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ParleyGateway
+import ParleyHTTP
 import ParleyStore
 
 /// Outgoing webhook subscriptions from the command line. A running parleyd picks up a new
@@ -10,33 +11,6 @@ struct WebhookCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "webhook", abstract: "Manage outgoing webhook subscriptions.", subcommands: [Add.self, List.self]
     )
-
-    /// What the CLI prints of a subscription: never its secret (only `add` prints that, once).
-    struct Listing: Encodable {
-        var id: Int64
-        var url: String
-        var events: [String]
-        var includeNotes: Bool
-        var active: Bool
-        var status: String
-        var pendingDeliveries: Int
-        var consecutiveFailures: Int
-        var lastError: String?
-        var secret: String?
-
-        init(_ subscription: WebhookSubscription, status: WebhookStatus, secret: String? = nil) {
-            id = subscription.id.rawValue
-            url = subscription.url
-            events = subscription.eventTypes
-            includeNotes = subscription.includeNotes
-            active = subscription.active
-            self.status = status.rawValue
-            pendingDeliveries = subscription.pendingDeliveries
-            consecutiveFailures = subscription.consecutiveFailures
-            lastError = subscription.lastError
-            self.secret = secret
-        }
-    }
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -58,8 +32,8 @@ struct WebhookCommand: AsyncParsableCommand {
             } catch {
                 throw ValidationError(error.description)
             }
-            let listing = Listing(created.subscription, status: administration.status(of: created.subscription), secret: created.secret)
-            print(try WebhookCommand.json(listing))
+            let view = WebhookView(created.subscription, status: administration.status(of: created.subscription))
+            print(try APIJSON.text(WebhookWithSecretView(webhook: view, secret: created.secret)))
         }
     }
 
@@ -71,12 +45,13 @@ struct WebhookCommand: AsyncParsableCommand {
 
         func run() async throws {
             let administration = try WebhookCommand.administration(options)
-            let listings = try await administration.list().map { Listing($0, status: administration.status(of: $0)) }
+            let subscriptions = try await administration.list()
             if json {
-                print(try WebhookCommand.json(listings))
+                print(try APIJSON.text(subscriptions.map { WebhookView($0, status: administration.status(of: $0)) }))
             } else {
-                for listing in listings {
-                    print("\(listing.id)  \(listing.status)  \(listing.events.joined(separator: ","))  \(listing.url)  pending \(listing.pendingDeliveries)")
+                for subscription in subscriptions {
+                    let status = administration.status(of: subscription).rawValue
+                    print("\(subscription.id)  \(status)  \(subscription.eventTypes.joined(separator: ","))  \(subscription.url)  pending \(subscription.pendingDeliveries)")
                 }
             }
         }
@@ -85,11 +60,5 @@ struct WebhookCommand: AsyncParsableCommand {
     static func administration(_ options: CommonOptions) throws -> WebhookAdministration {
         let runtime = try Runtime(try Settings(options))
         return WebhookAdministration(webhooks: runtime.store, vault: runtime.vault)
-    }
-
-    static func json(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }

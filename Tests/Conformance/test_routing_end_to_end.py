@@ -98,14 +98,23 @@ class Floor:
     def capacity(self, name: str, capacity: int) -> None:
         self.admin.expect("PUT", f"/api/v1/agents/{self.ids[name]}/capacity", {"capacity": capacity}, ok=(204,))
 
-    def web_customer(self, text: str) -> int:
+    def web_visitor(self):
+        """A new web-chat visitor: a function that sends a text (accepted with 200) and returns the conversation id."""
         status, session = parley_support.http_json(f"{self.server.base_url}/widget/{self.web}/session", "POST", {})
         assert status == 200, session
-        status, answer = parley_support.http_json(f"{self.server.base_url}/hooks/{self.web}", "POST",
-                                                  {"clientId": os.urandom(8).hex(), "text": text}, token=session["token"])
-        assert status == 200, answer
-        self.conversations.append(answer["conversationId"])
-        return answer["conversationId"]
+
+        def say(text: str) -> int:
+            status, answer = parley_support.http_json(f"{self.server.base_url}/hooks/{self.web}", "POST",
+                                                      {"clientId": os.urandom(8).hex(), "text": text}, token=session["token"])
+            assert status == 200, answer
+            if answer["conversationId"] not in self.conversations:
+                self.conversations.append(answer["conversationId"])
+            return answer["conversationId"]
+
+        return say
+
+    def web_customer(self, text: str) -> int:
+        return self.web_visitor()(text)
 
     def telegram_customer(self, text: str) -> tuple[int, int]:
         built = tw.build("text", text=text)
@@ -241,15 +250,8 @@ def test_three_agents_two_teams_thirty_conversations(server):
     assert "at 00:00 (UTC)" in closed[0], closed
 
     # 8. Satisfaction: a web visitor served by Ben is resolved and answers the survey with 5.
-    status, session = parley_support.http_json(f"{server.base_url}/widget/{floor.web}/session", "POST", {})
-    assert status == 200
-    def as_visitor(text: str) -> int:
-        status, answer = parley_support.http_json(f"{server.base_url}/hooks/{floor.web}", "POST",
-                                                  {"clientId": os.urandom(8).hex(), "text": text}, token=session["token"])
-        assert status == 200, answer
-        return answer["conversationId"]
+    as_visitor = floor.web_visitor()
     rated = as_visitor("one more question")
-    floor.conversations.append(rated)
     floor.capacity("ben", 4)
     floor.wait_held(rated, "ben")
     floor.agents["ben"].expect("POST", f"/api/v1/conversations/{rated}/resolve")
