@@ -4,26 +4,34 @@ import ParleyCore
 
 extension SQLiteStore {
     public func ingest(_ items: [IngestItem]) async throws -> [Result<IngestResult, StoreError>] {
-        try await pool.write { db in Self.ingestBatch(db, items) }
+        do {
+            return try await pool.write { db in try Self.ingestAll(db, items) }
+        } catch is BatchRolledBack {
+            return try await pool.write { db in items.map { Self.ingestIsolated(db, $0) } }
+        }
     }
 
     public func ingestBlocking(_ items: [IngestItem]) throws -> [Result<IngestResult, StoreError>] {
-        try pool.write { db in Self.ingestBatch(db, items) }
+        do {
+            return try pool.write { db in try Self.ingestAll(db, items) }
+        } catch is BatchRolledBack {
+            return try pool.write { db in items.map { Self.ingestIsolated(db, $0) } }
+        }
     }
 
-    /// The whole batch under one savepoint; only if some message fails is the batch rolled back
-    /// and replayed one savepoint per message, so the failure rolls back alone while the others
-    /// still commit. Savepoints per message would cost two statements each on every batch.
-    private static func ingestBatch(_ db: Database, _ items: [IngestItem]) -> [Result<IngestResult, StoreError>] {
-        var results: [Result<IngestResult, StoreError>] = []
+    /// A message of the batch failed, so its transaction was rolled back and the batch is replayed.
+    private struct BatchRolledBack: Error {}
+
+    /// The whole batch in the write transaction itself; only if some message fails is the
+    /// transaction rolled back and the batch replayed with one savepoint per message, so the
+    /// failure rolls back alone while the others still commit. A savepoint around the batch
+    /// would copy every page it changes into a statement journal first: under load that was more
+    /// writing than the commit itself.
+    private static func ingestAll(_ db: Database, _ items: [IngestItem]) throws -> [Result<IngestResult, StoreError>] {
         do {
-            try db.inSavepoint {
-                results = try items.map { .success(try ingestOne(db, $0)) }
-                return .commit
-            }
-            return results
+            return try items.map { .success(try ingestOne(db, $0)) }
         } catch {
-            return items.map { ingestIsolated(db, $0) }
+            throw BatchRolledBack()
         }
     }
 
