@@ -31,6 +31,9 @@ public final class IngestPipeline: Sendable {
     private let maxBatch: Int
     private let queue = Mutex(Queue())
     private let writer = DispatchQueue(label: "parley.ingest.writer")
+    /// Publishes each committed batch's events and answers its callers, in commit order, while
+    /// the writer is already on the next transaction.
+    private let notifier = DispatchQueue(label: "parley.ingest.notifier")
 
     public init(store: any ConversationRepository, bus: EventBus, metrics: GatewayMetrics, logger: Logger, maxBatch: Int = 1_024) {
         self.store = store
@@ -85,6 +88,10 @@ public final class IngestPipeline: Sendable {
             logger.error("ingest transaction failed", metadata: ["error": "\(error)", "messages": "\(items.count)"])
             results = Array(repeating: .failure(.database(String(describing: error))), count: items.count)
         }
+        notifier.async { self.announce(batch, results) }
+    }
+
+    private func announce(_ batch: [Waiter], _ results: [Result<IngestResult, StoreError>]) {
         metrics.ingestBatches.increment()
         var events: [DomainEvent] = []
         for result in results {
@@ -97,14 +104,10 @@ public final class IngestPipeline: Sendable {
             }
         }
         bus.publish(events)
-        // Waking each caller costs a thread wake-up; one task does them all, so the writer goes
-        // straight on to the next transaction.
-        Task {
-            var offset = 0
-            for waiter in batch {
-                waiter.continuation.resume(returning: Array(results[offset..<offset + waiter.items.count]))
-                offset += waiter.items.count
-            }
+        var offset = 0
+        for waiter in batch {
+            waiter.continuation.resume(returning: Array(results[offset..<offset + waiter.items.count]))
+            offset += waiter.items.count
         }
     }
 }

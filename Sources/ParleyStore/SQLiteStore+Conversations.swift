@@ -232,15 +232,22 @@ extension SQLiteStore: ConversationRepository {
         _ db: Database, conversation: Conversation, direction: MessageDirection, sender: MessageSender,
         content: MessageContent, platformMessageID: String?, status: DeliveryStatus, at time: Date
     ) throws -> Message {
-        try db.cachedStatement(sql: """
+        var insert = try DirectStatement(db, sql: """
             INSERT INTO messages
                 (conversation_id, channel_id, direction, sender_kind, sender_id, content, platform_message_id, status, failure_reason, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                conversation.id.rawValue, conversation.channelID.rawValue, direction.rawValue, sender.kindName,
-                sender.participantID, try Columns.encode(content), platformMessageID, status.name,
-                status.failureReason, time.timeIntervalSince1970,
-            ])
+            """)
+        insert.bind(conversation.id.rawValue)
+        insert.bind(conversation.channelID.rawValue)
+        insert.bind(direction.rawValue)
+        insert.bind(sender.kindName)
+        insert.bind(sender.participantID)
+        insert.bind(try Columns.encode(content))
+        insert.bind(platformMessageID)
+        insert.bind(status.name)
+        insert.bind(status.failureReason)
+        insert.bind(time.timeIntervalSince1970)
+        try insert.execute()
         return Message(
             id: MessageID(db.lastInsertedRowID), conversationID: conversation.id, channelID: conversation.channelID,
             direction: direction, sender: sender, content: content, platformMessageID: platformMessageID,
@@ -251,18 +258,23 @@ extension SQLiteStore: ConversationRepository {
     /// Saves what the conversation's latest message changed; a customer message's reply token
     /// (LINE), when it carries one, replaces the kept one in the same statement.
     static func saveActivity(_ db: Database, _ conversation: Conversation, replyToken: ReplyToken? = nil) throws {
-        try db.cachedStatement(sql: """
+        var update = try DirectStatement(db, sql: """
             UPDATE conversations SET last_customer_message_at = ?, last_message_at = ?, last_message_preview = ?, updated_at = ?,
                 replies_since_customer = ?, last_reply_at = ?, waiting_since = ?,
                 reply_token = COALESCE(?, reply_token), reply_token_at = COALESCE(?, reply_token_at)
             WHERE id = ?
-            """).execute(arguments: [
-                conversation.lastCustomerMessageAt?.timeIntervalSince1970,
-                conversation.lastMessageAt?.timeIntervalSince1970, conversation.lastMessagePreview,
-                conversation.updatedAt.timeIntervalSince1970, conversation.repliesSinceCustomerMessage,
-                conversation.lastReplyAt?.timeIntervalSince1970, conversation.waitingSince?.timeIntervalSince1970,
-                replyToken?.token, replyToken?.receivedAt.timeIntervalSince1970, conversation.id.rawValue,
-            ])
+            """)
+        update.bind(conversation.lastCustomerMessageAt?.timeIntervalSince1970)
+        update.bind(conversation.lastMessageAt?.timeIntervalSince1970)
+        update.bind(conversation.lastMessagePreview)
+        update.bind(conversation.updatedAt.timeIntervalSince1970)
+        update.bind(conversation.repliesSinceCustomerMessage)
+        update.bind(conversation.lastReplyAt?.timeIntervalSince1970)
+        update.bind(conversation.waitingSince?.timeIntervalSince1970)
+        update.bind(replyToken?.token)
+        update.bind(replyToken?.receivedAt.timeIntervalSince1970)
+        update.bind(conversation.id.rawValue)
+        try update.execute()
     }
 
     static func saveStatus(_ db: Database, _ message: Message) throws {

@@ -53,26 +53,23 @@ extension SQLiteStore {
     /// Dedupe → identity → contact → find or open the conversation → append → update it.
     private static func ingestOne(_ db: Database, _ item: IngestItem) throws -> IngestResult {
         let inbound = item.message
-        if let existing = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT id, conversation_id FROM messages WHERE channel_id = ? AND direction = 'inbound' AND platform_message_id = ?"),
-            arguments: [item.channelID.rawValue, inbound.platformMessageID]
-        ) {
+        var dedupe = try DirectStatement(
+            db, sql: "SELECT id, conversation_id FROM messages WHERE channel_id = ? AND direction = 'inbound' AND platform_message_id = ?"
+        )
+        dedupe.bind(item.channelID.rawValue)
+        dedupe.bind(inbound.platformMessageID)
+        if let existing = try dedupe.first({ row in (MessageID(row.int64(0)), ConversationID(row.int64(1))) }) {
             let receipt = IngestReceipt(
-                platformMessageID: inbound.platformMessageID, messageID: MessageID(existing[0]),
-                conversationID: ConversationID(existing[1]), duplicate: true
+                platformMessageID: inbound.platformMessageID, messageID: existing.0, conversationID: existing.1, duplicate: true
             )
             return IngestResult(receipt: receipt, events: [])
         }
 
-        let (identityID, contactID) = try findOrCreateIdentity(db, item)
+        let (identityID, contactID, latest) = try findOrCreateIdentity(db, item)
         let time = item.receivedAt
         var events: [DomainEvent] = []
         var conversation: Conversation
         var transition: ConversationTransition?
-        let latest = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT \(Columns.conversationFields) FROM conversations WHERE identity_id = ? ORDER BY id DESC LIMIT 1"),
-            arguments: [identityID.rawValue]
-        ).map(Columns.conversation)
         // Only a resolved conversation can have a survey waiting: the common case reads nothing more.
         if let latest, latest.status == .resolved, let answered = try answerSurvey(db, latest, item, contact: contactID) {
             return answered
@@ -119,20 +116,34 @@ extension SQLiteStore {
         return IngestResult(receipt: receipt, events: events, earliestDeadline: earliestDeadline)
     }
 
-    private static func findOrCreateIdentity(_ db: Database, _ item: IngestItem) throws -> (IdentityID, ContactID) {
-        if let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT id, contact_id FROM identities WHERE channel_id = ? AND external_id = ?"),
-            arguments: [item.channelID.rawValue, item.message.externalUserID]
-        ) {
-            return (IdentityID(row[0]), ContactID(row[1]))
+    /// The sender's identity and contact, and their latest conversation on this channel, in one
+    /// statement; a new sender gets a contact and an identity, and no conversation yet.
+    private static func findOrCreateIdentity(_ db: Database, _ item: IngestItem) throws -> (IdentityID, ContactID, Conversation?) {
+        var lookup = try DirectStatement(db, sql: identityLookup)
+        lookup.bind(item.channelID.rawValue)
+        lookup.bind(item.message.externalUserID)
+        let found = try lookup.first { row in
+            (IdentityID(row.int64(0)), ContactID(row.int64(1)), row.isNull(2) ? nil : Columns.conversation(reading: row, from: 2))
         }
-        try db.cachedStatement(sql: "INSERT INTO contacts (name, created_at) VALUES (?, ?)")
-            .execute(arguments: [item.message.displayName, item.receivedAt.timeIntervalSince1970])
+        if let found { return found }
+        var contact = try DirectStatement(db, sql: "INSERT INTO contacts (name, created_at) VALUES (?, ?)")
+        contact.bind(item.message.displayName)
+        contact.bind(item.receivedAt.timeIntervalSince1970)
+        try contact.execute()
         let contactID = ContactID(db.lastInsertedRowID)
-        try db.cachedStatement(sql: "INSERT INTO identities (contact_id, channel_id, external_id) VALUES (?, ?, ?)")
-            .execute(arguments: [contactID.rawValue, item.channelID.rawValue, item.message.externalUserID])
-        return (IdentityID(db.lastInsertedRowID), contactID)
+        var identity = try DirectStatement(db, sql: "INSERT INTO identities (contact_id, channel_id, external_id) VALUES (?, ?, ?)")
+        identity.bind(contactID.rawValue)
+        identity.bind(item.channelID.rawValue)
+        identity.bind(item.message.externalUserID)
+        try identity.execute()
+        return (IdentityID(db.lastInsertedRowID), contactID, nil)
     }
+
+    private static let identityLookup = """
+        SELECT i.id, i.contact_id, \(Columns.conversationFields(of: "c")) FROM identities i
+        LEFT JOIN conversations c ON c.id = (SELECT MAX(id) FROM conversations WHERE identity_id = i.id)
+        WHERE i.channel_id = ? AND i.external_id = ?
+        """
 
     private static func openConversation(
         _ db: Database, _ item: IngestItem, _ contactID: ContactID, _ identityID: IdentityID

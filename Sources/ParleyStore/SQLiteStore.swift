@@ -84,40 +84,51 @@ enum Columns {
     /// The columns `conversation(_:)` reads, in the order it reads them, from `conversations`
     /// unaliased. The labels come along so every event carries them; the subquery is one probe of
     /// the labels' primary key, nothing when a conversation has none.
-    static let conversationFields = """
-        id, channel_id, contact_id, identity_id, external_id, status, assignee_id, close_reason, created_at, updated_at, \
-        last_customer_message_at, last_message_at, last_message_preview, replies_since_customer, last_reply_at, waiting_since, \
-        COALESCE(team_id, (SELECT ch.team_id FROM channels ch WHERE ch.id = conversations.channel_id)), \
-        (SELECT GROUP_CONCAT(label, char(31)) FROM conversation_labels WHERE conversation_id = conversations.id)
-        """
+    static let conversationFields = conversationFields(of: "conversations")
+
+    /// `conversationFields` of `table`, a table name or an alias for joins.
+    static func conversationFields(of table: String) -> String {
+        let names = [
+            "id", "channel_id", "contact_id", "identity_id", "external_id", "status", "assignee_id", "close_reason", "created_at",
+            "updated_at", "last_customer_message_at", "last_message_at", "last_message_preview", "replies_since_customer",
+            "last_reply_at", "waiting_since",
+        ]
+        return names.map { "\(table).\($0)" }.joined(separator: ", ") + """
+            , COALESCE(\(table).team_id, (SELECT ch.team_id FROM channels ch WHERE ch.id = \(table).channel_id)), \
+            (SELECT GROUP_CONCAT(label, char(31)) FROM conversation_labels WHERE conversation_id = \(table).id)
+            """
+    }
 
     /// Labels cannot hold control characters, so the unit separator joins them unambiguously.
     static let labelSeparator: Character = "\u{1F}"
 
     static func conversation(_ row: Row) -> Conversation {
-        let assignee: Int64? = row[6]
-        let closeReason: String? = row[7]
-        return Conversation(
-            id: ConversationID(row[0]),
-            channelID: ChannelID(row[1]),
-            contactID: ContactID(row[2]),
-            identityID: IdentityID(row[3]),
-            externalID: row[4],
+        conversation(reading: row, from: 0)
+    }
+
+    /// The conversation in the columns `conversationFields` names, starting at column `first`.
+    static func conversation(reading row: some ColumnReader, from first: Int) -> Conversation {
+        Conversation(
+            id: ConversationID(row.int64(first)),
+            channelID: ChannelID(row.text(first + 1)),
+            contactID: ContactID(row.int64(first + 2)),
+            identityID: IdentityID(row.int64(first + 3)),
+            externalID: row.text(first + 4),
             state: ConversationState(
-                status: ConversationStatus(rawValue: row[5]) ?? .queued,
-                assignee: assignee.map(AgentID.init),
-                closeReason: closeReason.flatMap(CloseReason.init(rawValue:))
+                status: ConversationStatus(rawValue: row.text(first + 5)) ?? .queued,
+                assignee: row.optionalInt64(first + 6).map(AgentID.init),
+                closeReason: row.optionalText(first + 7).flatMap(CloseReason.init(rawValue:))
             ),
-            createdAt: Date(timeIntervalSince1970: row[8]),
-            updatedAt: Date(timeIntervalSince1970: row[9]),
-            lastCustomerMessageAt: date(row[10]),
-            lastMessageAt: date(row[11]),
-            lastMessagePreview: row[12],
-            repliesSinceCustomerMessage: row[13],
-            lastReplyAt: date(row[14]),
-            waitingSince: date(row[15]),
-            team: (row[16] as Int64?).map(TeamID.init),
-            labels: (row[17] as String?).map { $0.split(separator: labelSeparator).map(String.init).sorted() } ?? []
+            createdAt: Date(timeIntervalSince1970: row.double(first + 8)),
+            updatedAt: Date(timeIntervalSince1970: row.double(first + 9)),
+            lastCustomerMessageAt: date(row.optionalDouble(first + 10)),
+            lastMessageAt: date(row.optionalDouble(first + 11)),
+            lastMessagePreview: row.optionalText(first + 12),
+            repliesSinceCustomerMessage: Int(row.int64(first + 13)),
+            lastReplyAt: date(row.optionalDouble(first + 14)),
+            waitingSince: date(row.optionalDouble(first + 15)),
+            team: row.optionalInt64(first + 16).map(TeamID.init),
+            labels: row.optionalText(first + 17).map { $0.split(separator: labelSeparator).map(String.init).sorted() } ?? []
         )
     }
 

@@ -88,6 +88,40 @@ struct IngestStoreTests {
         #expect(thread.map(\.platformMessageID) == ["1", "2", "3"])
     }
 
+    @Test func textAndNamesAreStoredWholeAndTheConversationIsReadBackWithEveryField() async throws {
+        let harness = try TestGateway()
+        defer { harness.removeFiles() }
+        let channel = try await harness.addRecordingChannel()
+        let now = harness.clock.now()
+        // U+0000 inside a text must not cut it short, and an empty name is a name, not a missing one.
+        let first = IngestItem(
+            channelID: channel.id, reopenWindow: 600,
+            message: InboundMessage(externalUserID: "u1", displayName: "", platformMessageID: "1", content: .text("before\u{0}after"), sentAt: now),
+            receivedAt: now
+        )
+        let stored = try await harness.store.ingest([first])[0].get()
+        let conversation = try #require(try await harness.store.conversation(stored.receipt.conversationID))
+        #expect(try await harness.store.messages(in: conversation.id, before: nil, limit: 1).first?.content == .text("before\u{0}after"))
+        let name = try await harness.store.pool.read { db in try String.fetchOne(db, sql: "SELECT name FROM contacts WHERE id = ?", arguments: [conversation.contactID.rawValue]) }
+        #expect(name == "")
+
+        // The next message finds that conversation through the one lookup and carries all of it.
+        try await harness.store.pool.write { db in
+            try db.execute(sql: "UPDATE conversations SET assignee_id = NULL, status = 'queued', replies_since_customer = 3 WHERE id = ?", arguments: [conversation.id.rawValue])
+            try db.execute(sql: "INSERT INTO conversation_labels (conversation_id, label, created_at) VALUES (?, 'vip', 0), (?, 'billing', 0)", arguments: [conversation.id.rawValue, conversation.id.rawValue])
+        }
+        let later = now.addingTimeInterval(5)
+        let second = try await harness.store.ingest([item(channel.id, from: "u1", id: "2", at: later)])[0].get()
+        let created = try #require(second.events.compactMap { event -> Conversation? in
+            if case .messageCreated(_, let conversation) = event { conversation } else { nil }
+        }.first)
+        #expect(created.id == conversation.id)
+        #expect(created.labels == ["billing", "vip"])
+        #expect(created.createdAt == now && created.lastMessageAt == later && created.waitingSince == now)
+        #expect(created.repliesSinceCustomerMessage == 0 && created.lastMessagePreview == "m2")
+        #expect(try await harness.store.conversation(conversation.id) == created)
+    }
+
     @Test func credentialsAreSealedAtRest() async throws {
         let harness = try TestGateway()
         defer { harness.removeFiles() }
