@@ -50,7 +50,8 @@ public actor BotService: Service {
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for await event in events { await self.observe(event) }
+                    // Only customers talking to the bot concern it; nothing else hops onto the actor.
+                    for await event in events where Self.concerns(event) { await self.observe(event) }
                 }
                 group.addTask {
                     while !Task.isCancelled {
@@ -63,9 +64,15 @@ public actor BotService: Service {
         }
     }
 
+    /// Whether the event is a customer writing in a conversation that is with the bot.
+    nonisolated static func concerns(_ event: DomainEvent) -> Bool {
+        guard case .messageCreated(let message, let conversation) = event else { return false }
+        return message.direction == .inbound && conversation.status == .bot
+    }
+
     /// A customer wrote in a conversation that is with the bot.
     public func observe(_ event: DomainEvent) {
-        guard case .messageCreated(let message, let conversation) = event, message.direction == .inbound, conversation.status == .bot else { return }
+        guard Self.concerns(event), case .messageCreated(_, let conversation) = event else { return }
         note([conversation.id])
     }
 

@@ -1,5 +1,6 @@
 import ParleyCore
 import ParleyStore
+import Synchronization
 
 /// Builds a connector for a channel kind from the channel and its decrypted credentials.
 public typealias ConnectorBuilder = @Sendable (Channel, [String: String]) throws -> any ChannelConnector
@@ -13,7 +14,9 @@ public actor ConnectorRegistry {
     /// Settings for every channel of a kind (`[channels.<kind>]` in config/parley.toml); a
     /// channel's own settings override them.
     private let kindSettings: [ChannelKind: [String: String]]
-    private var cache: [ChannelID: any ChannelConnector] = [:]
+    /// Built connectors. Every webhook looks its connector up here, so the lookup takes a lock
+    /// rather than a turn on the actor; only a build runs on it.
+    private let cache = Mutex<[ChannelID: any ChannelConnector]>([:])
 
     public init(
         channels: any ChannelRepository, vault: CredentialVault, builders: [ChannelKind: ConnectorBuilder],
@@ -32,8 +35,12 @@ public actor ConnectorRegistry {
         return effective
     }
 
-    public func connector(for id: ChannelID) async throws(GatewayError) -> any ChannelConnector {
-        if let cached = cache[id] { return cached }
+    public nonisolated func connector(for id: ChannelID) async throws(GatewayError) -> any ChannelConnector {
+        if let cached = cache.withLock({ $0[id] }) { return cached }
+        return try await build(id)
+    }
+
+    private func build(_ id: ChannelID) async throws(GatewayError) -> any ChannelConnector {
         let stored: StoredChannel?
         do {
             stored = try await channels.channel(id)
@@ -50,13 +57,13 @@ public actor ConnectorRegistry {
         } catch {
             throw GatewayError.unavailable("channel \(id) cannot be started: \(error)")
         }
-        cache[id] = connector
+        cache.withLock { $0[id] = connector }
         return connector
     }
 
     /// Drops a cached connector after its channel changed.
     public func invalidate(_ id: ChannelID) {
-        cache[id] = nil
+        _ = cache.withLock { $0.removeValue(forKey: id) }
     }
 
     public var supportedKinds: Set<ChannelKind> { Set(builders.keys) }

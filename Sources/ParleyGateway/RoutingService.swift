@@ -65,7 +65,9 @@ public actor RoutingService: Service {
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for await event in events { await self.observe(event) }
+                    // Most events (every customer message) change nothing routing knows: they
+                    // are passed over here, without a hop onto the actor for each.
+                    for await event in events where Self.concerns(event) { await self.observe(event) }
                 }
                 group.addTask { await self.timedChecks() }
                 await group.next()
@@ -78,6 +80,14 @@ public actor RoutingService: Service {
     public func rebuild() async {
         pendingRebuild = true
         startDraining()
+    }
+
+    /// Whether `observe` has anything to do for the event.
+    nonisolated static func concerns(_ event: DomainEvent) -> Bool {
+        switch event {
+        case .conversationCreated, .conversationUpdated(_, .some): true
+        case .conversationUpdated, .messageCreated, .messageUpdated: false
+        }
     }
 
     /// A committed change to conversations: reconcile what it touched.
