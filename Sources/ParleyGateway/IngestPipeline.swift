@@ -94,14 +94,18 @@ public final class IngestPipeline: Sendable {
     private func announce(_ batch: [Waiter], _ results: [Result<IngestResult, StoreError>]) {
         metrics.ingestBatches.increment()
         var events: [DomainEvent] = []
+        var stored = 0, duplicates = 0, failed = 0
         for result in results {
             switch result {
-            case .success(let stored):
-                events.append(contentsOf: stored.events)
-                (stored.receipt.duplicate ? metrics.ingestDuplicates : metrics.ingestStored).increment()
+            case .success(let ingested):
+                events.append(contentsOf: ingested.events)
+                if ingested.receipt.duplicate { duplicates += 1 } else { stored += 1 }
             case .failure:
-                metrics.ingestFailed.increment()
+                failed += 1
             }
+        }
+        for (counter, count) in [(metrics.ingestStored, stored), (metrics.ingestDuplicates, duplicates), (metrics.ingestFailed, failed)] where count > 0 {
+            counter.increment(by: count)
         }
         bus.publish(events)
         var offset = 0
