@@ -17,6 +17,9 @@ public actor ConnectorRegistry {
     /// Built connectors. Every webhook looks its connector up here, so the lookup takes a lock
     /// rather than a turn on the actor; only a build runs on it.
     private let cache = Mutex<[ChannelID: any ChannelConnector]>([:])
+    /// Counts each channel's invalidations, so a build that read the channel before a change
+    /// does not cache what it built.
+    private var changes: [ChannelID: Int] = [:]
 
     public init(
         channels: any ChannelRepository, vault: CredentialVault, builders: [ChannelKind: ConnectorBuilder],
@@ -41,6 +44,7 @@ public actor ConnectorRegistry {
     }
 
     private func build(_ id: ChannelID) async throws(GatewayError) -> any ChannelConnector {
+        let changesBefore = changes[id, default: 0]
         let stored: StoredChannel?
         do {
             stored = try await channels.channel(id)
@@ -57,12 +61,17 @@ public actor ConnectorRegistry {
         } catch {
             throw GatewayError.unavailable("channel \(id) cannot be started: \(error)")
         }
-        cache.withLock { $0[id] = connector }
+        // The channel changed while it was being read: this connector answers the request that
+        // asked for it, and the next one builds from the changed channel.
+        if changes[id, default: 0] == changesBefore {
+            cache.withLock { $0[id] = connector }
+        }
         return connector
     }
 
     /// Drops a cached connector after its channel changed.
     public func invalidate(_ id: ChannelID) {
+        changes[id, default: 0] += 1
         _ = cache.withLock { $0.removeValue(forKey: id) }
     }
 
