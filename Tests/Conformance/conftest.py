@@ -207,6 +207,18 @@ class ConformanceServer(parley_support.ParleyServer):
 _AGENT = None
 
 
+@pytest.fixture(scope="module")
+def admin(server):
+    """An admin signed in to the module's own `server` (modules that start their own parleyd)."""
+    return parley_support.signed_in_admin(server)
+
+
+@pytest.fixture(scope="module")
+def channel(server) -> str:
+    """The web-chat channel the module's own `server` created on first start."""
+    return parley_support.demo_channel(server.base_url)
+
+
 @pytest.fixture(scope="session")
 def parley_server(request):
     yield from ConformanceServer.session(request, skip_reason="PARLEYD_BIN is not set")

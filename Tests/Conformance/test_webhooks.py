@@ -180,16 +180,6 @@ def server(request):
     yield from WebhookServer.session(request, skip_reason="PARLEYD_BIN is not set")
 
 
-@pytest.fixture(scope="module")
-def admin(server):
-    return parley_support.signed_in_admin(server)
-
-
-@pytest.fixture(scope="module")
-def channel(server) -> str:
-    return parley_support.demo_channel(server.base_url)
-
-
 @pytest.fixture
 def receiver():
     fake = Receiver()

@@ -40,16 +40,6 @@ def server(request):
     yield from WorkbenchServer.session(request, skip_reason="PARLEYD_BIN is not set")
 
 
-@pytest.fixture(scope="module")
-def admin(server):
-    return parley_support.signed_in_admin(server)
-
-
-@pytest.fixture(scope="module")
-def channel(server) -> str:
-    return parley_support.demo_channel(server.base_url)
-
-
 def cli(server, *arguments: str) -> subprocess.CompletedProcess:
     return subprocess.run([server.binary, *arguments, "--data-dir", server.data_dir], capture_output=True, env=server.env(),
                           stdin=subprocess.DEVNULL, timeout=CLI_TIMEOUT_S, text=True)
