@@ -10,7 +10,6 @@ public enum ParleyDatabase {
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
             // `WALCheckpointer` copies the log back off the writer's path; this bounds the log
             // (128 MiB) when nothing runs one, as in the one-shot CLI commands. Under ingest load the
             // writer reaches it too, and its own checkpoint syncs the database file inside a commit:
@@ -20,9 +19,28 @@ public enum ParleyDatabase {
             try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
+        try requireFullSync(pool)
         try ParleyMigrations.migrator.migrate(pool)
         return pool
     }
+
+    /// The writer must sync the log on every commit. It cannot be set in `prepareDatabase`: the
+    /// pool switches the writer to WAL after that hook and sets `synchronous = NORMAL` as it does,
+    /// under which a commit returns before the disk has its frames and only a checkpoint syncs.
+    /// Read back, so that a library change undoing it again stops the daemon from starting
+    /// rather than silently acknowledging messages a power cut would lose.
+    private static func requireFullSync(_ pool: DatabasePool) throws {
+        let level = try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            return try Int.fetchOne(db, sql: "PRAGMA synchronous")
+        }
+        guard level == fullSynchronous else {
+            throw DatabaseError(message: "the writer connection refused PRAGMA synchronous = FULL (it reports \(level.map(String.init) ?? "nothing"))")
+        }
+    }
+
+    /// `PRAGMA synchronous`'s numeric value for FULL.
+    public static let fullSynchronous = 2
 
     /// A throwaway database for tests and benchmarks, in a fresh temporary directory.
     public static func temporary() throws -> (pool: DatabasePool, directory: URL) {
