@@ -26,18 +26,17 @@ public struct WebChatConnector: VisitorChannelConnector {
     }
 
     public let channel: Channel
-    private let secret: [UInt8]
+    private let tokens: VisitorTokenBook
     public let offlineFallbackAfter: TimeInterval
     public let reopenURL: String?
     static let maximumTextLength = 10_000
-    private static let decoder = JSONDecoder()
     static let maximumClientIDLength = 128
     public static let defaultOfflineFallbackAfter: TimeInterval = 120
 
     public init(channel: Channel, credentials: [String: String]) throws(ConfigurationError) {
         guard let secret = credentials["visitorSecret"], !secret.isEmpty else { throw .missingVisitorSecret }
         self.channel = channel
-        self.secret = Array(secret.utf8)
+        tokens = VisitorTokenBook(secret: Array(secret.utf8))
         if let text = channel.settings["offlineFallbackAfter"] {
             guard let after = try? DurationText.parse(text) else {
                 throw .invalidSetting(name: "offlineFallbackAfter", value: text, expected: "a duration such as 90s, 2m or 1h (0s turns it off)")
@@ -67,17 +66,19 @@ public struct WebChatConnector: VisitorChannelConnector {
     }
 
     public func decode(_ request: WebhookRequest) throws(ConnectorError) -> [InboundEvent] {
-        // `authenticate` verified the token's HMAC already; here only its visitor id is read.
-        guard let (visitorID, _) = Self.claims(of: try token(of: request)) else {
+        // `authenticate` verified the token already, so this finds it in the book.
+        guard let visitorID = tokens.visitorID(fromToken: try token(of: request)) else {
             throw .unauthorized("the visitor token is invalid")
         }
         let body: VisitorMessageBody
         do {
-            body = try Self.decoder.decode(VisitorMessageBody.self, from: Data(request.body))
-        } catch let error as DecodingError {
-            throw .malformedPayload("body must be JSON {\"clientId\": string, \"text\": string}: \(error.reason)")
+            body = try VisitorMessageBody(json: request.body)
         } catch {
-            throw .malformedPayload("body must be JSON {\"clientId\": string, \"text\": string}")
+            let reason = switch error {
+            case .malformed(let reason): reason
+            case .notAString(let member): "\(member) is not a string"
+            }
+            throw .malformedPayload("body must be JSON {\"clientId\": string, \"text\": string}: \(reason)")
         }
         guard !body.clientId.isEmpty, Self.fits(body.clientId, Self.maximumClientIDLength) else {
             throw .malformedPayload("clientId must be 1 to \(Self.maximumClientIDLength) characters")
@@ -117,14 +118,11 @@ public struct WebChatConnector: VisitorChannelConnector {
     }
 
     public func token(forVisitor visitorID: String) -> String {
-        "v1.\(visitorID).\(signature(for: visitorID))"
+        tokens.token(forVisitor: visitorID)
     }
 
     public func visitorID(fromToken token: String) -> String? {
-        guard let (visitorID, signature) = Self.claims(of: token),
-              ConstantTime.equals(Array(signature.utf8), Array(self.signature(for: visitorID).utf8))
-        else { return nil }
-        return visitorID
+        tokens.visitorID(fromToken: token)
     }
 
     /// Whether `text` has at most `limit` characters, without counting grapheme clusters when its
@@ -133,32 +131,9 @@ public struct WebChatConnector: VisitorChannelConnector {
         text.utf8.count <= limit || text.count <= limit
     }
 
-    /// The visitor id and signature a well-formed `v1.<visitorId>.<signature>` token claims,
-    /// unverified.
-    private static func claims(of token: String) -> (visitorID: String, signature: Substring)? {
-        guard token.hasPrefix("v1.") else { return nil }
-        let rest = token.utf8.dropFirst(3)
-        guard let dot = rest.firstIndex(of: UInt8(ascii: ".")) else { return nil }
-        let visitorID = Substring(rest[..<dot])
-        let signature = Substring(rest[rest.index(after: dot)...])
-        guard !visitorID.isEmpty, visitorID.utf8.count <= 64, !signature.utf8.contains(UInt8(ascii: ".")) else { return nil }
-        return (String(visitorID), signature)
-    }
-
-    private func signature(for visitorID: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Array("v1.\(visitorID)".utf8), using: SymmetricKey(data: secret))
-        return Base64URL.encode(Array(mac))
-    }
-
     private func token(of request: WebhookRequest) throws(ConnectorError) -> String {
         let token = BearerToken.parse(request.header("Authorization")) ?? request.header("X-Parley-Visitor-Token") ?? ""
         guard !token.isEmpty else { throw .unauthorized("a visitor token is required (Authorization: Bearer <token>)") }
         return token
     }
-}
-
-private struct VisitorMessageBody: Decodable {
-    var clientId: String
-    var text: String
-    var name: String?
 }
