@@ -31,9 +31,6 @@ public final class IngestPipeline: Sendable {
     private let maxBatch: Int
     private let queue = Mutex(Queue())
     private let writer = DispatchQueue(label: "parley.ingest.writer")
-    /// Publishes each committed batch's events and answers its callers, in commit order, while
-    /// the writer is already on the next transaction.
-    private let notifier = DispatchQueue(label: "parley.ingest.notifier")
 
     public init(store: any ConversationRepository, bus: EventBus, metrics: GatewayMetrics, logger: Logger, maxBatch: Int = 1_024) {
         self.store = store
@@ -88,9 +85,13 @@ public final class IngestPipeline: Sendable {
             logger.error("ingest transaction failed", metadata: ["error": "\(error)", "messages": "\(items.count)"])
             results = Array(repeating: .failure(.database(String(describing: error))), count: items.count)
         }
-        notifier.async { self.announce(batch, results) }
+        announce(batch, results)
     }
 
+    /// Publishes the batch's events and answers its callers, on the writer, in commit order.
+    /// Handing this to a queue of its own, so the writer could start the next transaction
+    /// sooner, measured 7 % slower once every commit waits for its fsync: the extra thread
+    /// wake-up per batch cost more than the resumptions it moved off the writer.
     private func announce(_ batch: [Waiter], _ results: [Result<IngestResult, StoreError>]) {
         metrics.ingestBatches.increment()
         var events: [DomainEvent] = []
