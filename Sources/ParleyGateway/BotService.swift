@@ -46,12 +46,12 @@ public actor BotService: Service {
     /// Runs until shutdown: the bus may close first (its stream ends with the event-stream
     /// closer), and the sweep alone keeps answering until the service is told to stop.
     public func run() async throws {
-        let events = bus.subscribe()
+        // Only customers talking to the bot concern it; the bus keeps every other event.
+        let events = bus.subscribe(where: Self.concerns)
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    // Only customers talking to the bot concern it; nothing else hops onto the actor.
-                    for await event in events where Self.concerns(event) { await self.observe(event) }
+                    for await event in events { await self.observe(event) }
                 }
                 group.addTask {
                     while !Task.isCancelled {

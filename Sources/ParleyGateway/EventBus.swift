@@ -9,8 +9,13 @@ import Synchronization
 /// from its own queue without waiting for a turn on Swift's cooperative pool; the `Mutex`
 /// guards only the subscriber table and is never held across a suspension.
 public final class EventBus: Sendable {
+    private struct Subscriber {
+        var continuation: AsyncStream<DomainEvent>.Continuation
+        var wants: @Sendable (DomainEvent) -> Bool
+    }
+
     private struct Subscribers {
-        var streams: [Int: AsyncStream<DomainEvent>.Continuation] = [:]
+        var streams: [Int: Subscriber] = [:]
         var observers: [@Sendable () -> Void] = []
         var nextID = 0
         var closed = false
@@ -23,13 +28,16 @@ public final class EventBus: Sendable {
         self.bufferSize = bufferSize
     }
 
-    /// A stream of every event published from now on; it ends when the caller stops iterating.
-    public func subscribe() -> AsyncStream<DomainEvent> {
+    /// A stream of the events published from now on that `wants` accepts; it ends when the
+    /// caller stops iterating. `wants` runs on the publisher's thread for every event, so it must
+    /// be quick; it spares the subscriber a wake-up for each event it would only pass over, which
+    /// for a visitor's socket is nearly all of them.
+    public func subscribe(where wants: @escaping @Sendable (DomainEvent) -> Bool = { _ in true }) -> AsyncStream<DomainEvent> {
         let (stream, continuation) = AsyncStream.makeStream(of: DomainEvent.self, bufferingPolicy: .bufferingNewest(bufferSize))
         let id: Int? = subscribers.withLock { state in
             guard !state.closed else { return nil }
             defer { state.nextID += 1 }
-            state.streams[state.nextID] = continuation
+            state.streams[state.nextID] = Subscriber(continuation: continuation, wants: wants)
             return state.nextID
         }
         guard let id else {
@@ -53,8 +61,8 @@ public final class EventBus: Sendable {
     public func publish(_ events: [DomainEvent]) {
         guard !events.isEmpty else { return }
         let (streams, observers) = subscribers.withLock { (Array($0.streams.values), $0.observers) }
-        for continuation in streams {
-            for event in events { continuation.yield(event) }
+        for subscriber in streams {
+            for event in events where subscriber.wants(event) { subscriber.continuation.yield(event) }
         }
         for observer in observers { observer() }
     }
@@ -68,6 +76,6 @@ public final class EventBus: Sendable {
             defer { state.streams.removeAll() }
             return Array(state.streams.values)
         }
-        for continuation in open { continuation.finish() }
+        for subscriber in open { subscriber.continuation.finish() }
     }
 }

@@ -60,14 +60,13 @@ public actor RoutingService: Service {
     }
 
     public func run() async throws {
-        let events = bus.subscribe()
+        // Most events (every customer message) change nothing routing knows: the bus keeps them.
+        let events = bus.subscribe(where: Self.concerns)
         await rebuild()
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    // Most events (every customer message) change nothing routing knows: they
-                    // are passed over here, without a hop onto the actor for each.
-                    for await event in events where Self.concerns(event) { await self.observe(event) }
+                    for await event in events { await self.observe(event) }
                 }
                 group.addTask { await self.timedChecks() }
                 await group.next()

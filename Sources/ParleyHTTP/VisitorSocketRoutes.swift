@@ -51,7 +51,10 @@ struct VisitorSocketRoutes {
                 try await outbound.write(.text(try JSONCoding.text(MessageFrame(message: VisitorMessageView(message)))))
             }
             // Subscribe before the visitor's resume is read, so nothing committed in between is missed.
-            let events = gateway.bus.subscribe()
+            let events = gateway.bus.subscribe { event in
+                guard case .messageCreated(let message, let conversation) = event else { return false }
+                return message.direction != .note && conversation.channelID == channelID && conversation.externalID == visitorID
+            }
             await gateway.visitors.opened(channel: channelID, visitor: visitorID)
             do {
                 try await serve(inbound: inbound, outbound: outbound, events: events, token: token, channelID: channelID, visitorID: visitorID, feed: feed)
@@ -75,13 +78,7 @@ struct VisitorSocketRoutes {
                 }
             }
             group.addTask {
-                for await event in events {
-                    guard case .messageCreated(let message, let conversation) = event,
-                          message.direction != .note,
-                          conversation.channelID == channelID, conversation.externalID == visitorID
-                    else { continue }
-                    try await feed.catchUp()
-                }
+                for await _ in events { try await feed.catchUp() }
                 if !Task.isCancelled { try? await outbound.close(.goingAway, reason: "server is shutting down") }
             }
             try await group.next()

@@ -45,13 +45,25 @@ struct WebChatEndToEndTests {
 
     /// Polls the store (bounded) until the given messages are marked delivered.
     private static func waitUntilDelivered(_ app: TestApp, _ conversationID: Int, _ ids: [MessageID]) async throws {
+        try await waitUntil(app, conversationID, ids, "delivered") { $0.status == .delivered }
+    }
+
+    /// Until the dispatcher has settled how each of these replies goes: one it has not reached
+    /// yet would go live to a visitor who has come back in the meantime.
+    private static func waitUntilHeld(_ app: TestApp, _ conversationID: Int, _ ids: [MessageID]) async throws {
+        try await waitUntil(app, conversationID, ids, "held for the visitor's return") { $0.route == .heldForReturn }
+    }
+
+    private static func waitUntil(
+        _ app: TestApp, _ conversationID: Int, _ ids: [MessageID], _ what: String, _ condition: (Message) -> Bool
+    ) async throws {
         for _ in 0..<500 {
-            let delivered = try await app.harness.store.messages(in: ConversationID(Int64(conversationID)), before: nil, limit: 50)
-                .filter { ids.contains($0.id) && $0.status == .delivered }
-            if delivered.count == ids.count { return }
+            let matching = try await app.harness.store.messages(in: ConversationID(Int64(conversationID)), before: nil, limit: 50)
+                .filter { ids.contains($0.id) && condition($0) }
+            if matching.count == ids.count { return }
             try await Task.sleep(for: .milliseconds(10))
         }
-        Issue.record("messages \(ids) were not all delivered within 5 s")
+        Issue.record("messages \(ids) were not all \(what) within 5 s")
     }
 
     /// The routes `GET /delivery-plan` offers for a reply written now.
@@ -144,6 +156,9 @@ struct WebChatEndToEndTests {
                 #expect(try await client.json("/api/v1/conversations/\(conversationID)/messages", method: .post, token: agentToken, body: #"{"text":"\#(text)"}"#).status == 202)
             }
 
+            let held = [lastSeen + 1, lastSeen + 2].map { MessageID(Int64($0)) }
+            try await Self.waitUntilHeld(app, conversationID, held)
+
             // The visitor returns with its token and cursor and gets both, in order, once; then a
             // live reply closes the check, so any duplicate would have shown up before it.
             let (returnFrames, returnSink) = AsyncStream.makeStream(of: String.self)
@@ -154,7 +169,6 @@ struct WebChatEndToEndTests {
                 ) { frame in (frame["message"] as? [String: Any])?["text"] as? String == "Third, live" }
             }
             // Wait until the socket has taken both held replies (they turn "delivered"), then reply live.
-            let held = [lastSeen + 1, lastSeen + 2].map { MessageID(Int64($0)) }
             try await Self.waitUntilDelivered(app, conversationID, held)
             #expect(try await client.json("/api/v1/conversations/\(conversationID)/messages", method: .post, token: agentToken, body: #"{"text":"Third, live"}"#).status == 202)
             try await returnTask.value
