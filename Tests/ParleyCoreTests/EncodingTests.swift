@@ -42,6 +42,9 @@ struct EncodingTests {
             let parsed = try JSONSerialization.jsonObject(with: Data(document.utf8)) as? [String]
             #expect(parsed == [sample], "\(document)")
         }
+        #expect(JSONText.quoted("中文 plain") == "\"中文 plain\"")
+        #expect(JSONText.quoted("a\u{2028}b\u{2029}") == #""a\u2028b\u2029""#, "line separators stay escaped for script contexts")
+        #expect(JSONText.quoted("\u{E2}\u{80}") == "\"\u{E2}\u{80}\"", "scalars whose UTF-8 only resembles E2 80 are not escaped")
     }
 
     @Test func bearerTokenIsReadWhateverTheSchemeCase() {
