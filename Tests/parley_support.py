@@ -218,6 +218,23 @@ def demo_channel(base_url: str) -> str:
         return re.search(r'data-channel="([^"]+)"', response.read().decode()).group(1)
 
 
+class WebVisitor:
+    """A new web-chat visitor of `channel`, with its session token; `say` posts a text the way the
+    widget's HTTP fallback does, expects 200 and returns the conversation id."""
+
+    def __init__(self, base_url: str, channel: str):
+        self.base_url, self.channel = base_url, channel
+        status, session = http_json(f"{base_url}/widget/{channel}/session", "POST", {})
+        assert status == 200, session
+        self.token = session["token"]
+
+    def say(self, text: str) -> int:
+        status, answer = http_json(f"{self.base_url}/hooks/{self.channel}", "POST",
+                                   {"clientId": os.urandom(8).hex(), "text": text}, token=self.token)
+        assert status == 200, answer
+        return answer["conversationId"]
+
+
 def signed_in_admin(server: ParleyServer) -> AgentAPI:
     """The admin parleyd seeded with the server's password, signed in."""
     api = AgentAPI(server.base_url, server.admin_password)

@@ -22,7 +22,7 @@ struct JSONMemberReader {
     private let bytes: [UInt8]
     private var index = 0
 
-    init(_ bytes: [UInt8]) {
+    private init(_ bytes: [UInt8]) {
         self.bytes = bytes
     }
 
@@ -30,29 +30,9 @@ struct JSONMemberReader {
     static func members(of bytes: [UInt8]) throws(Failure) -> [(name: String, value: Value)] {
         var reader = JSONMemberReader(bytes)
         reader.skipWhitespace()
-        try reader.expect(UInt8(ascii: "{"))
+        guard reader.peek == UInt8(ascii: "{") else { throw reader.unexpected("'{'") }
         var members: [(name: String, value: Value)] = []
-        reader.skipWhitespace()
-        if reader.peek == UInt8(ascii: "}") {
-            reader.index += 1
-        } else {
-            while true {
-                reader.skipWhitespace()
-                guard reader.peek == UInt8(ascii: "\"") else { throw reader.unexpected("a member name") }
-                let name = try reader.string()
-                reader.skipWhitespace()
-                try reader.expect(UInt8(ascii: ":"))
-                reader.skipWhitespace()
-                members.append((name, try reader.value(depth: 1)))
-                reader.skipWhitespace()
-                if reader.peek == UInt8(ascii: ",") {
-                    reader.index += 1
-                    continue
-                }
-                try reader.expect(UInt8(ascii: "}"))
-                break
-            }
-        }
+        try reader.container(closing: UInt8(ascii: "}"), named: true, depth: 0) { members.append(($0, $1)) }
         reader.skipWhitespace()
         guard reader.index == bytes.count else { throw reader.unexpected("the end of the body") }
         return members
@@ -82,14 +62,18 @@ struct JSONMemberReader {
         case UInt8(ascii: "n"): try literal("null"); return .null
         case UInt8(ascii: "t"): try literal("true")
         case UInt8(ascii: "f"): try literal("false")
-        case UInt8(ascii: "{"): try skipContainer(closing: UInt8(ascii: "}"), named: true, depth: depth)
-        case UInt8(ascii: "["): try skipContainer(closing: UInt8(ascii: "]"), named: false, depth: depth)
+        case UInt8(ascii: "{"): try container(closing: UInt8(ascii: "}"), named: true, depth: depth)
+        case UInt8(ascii: "["): try container(closing: UInt8(ascii: "]"), named: false, depth: depth)
         default: try number()
         }
         return .other
     }
 
-    private mutating func skipContainer(closing: UInt8, named: Bool, depth: Int) throws(Failure) {
+    /// An object or array starting at its opening bracket, each member's name (empty in an
+    /// array) and value handed to `member`.
+    private mutating func container(
+        closing: UInt8, named: Bool, depth: Int, member: (String, Value) -> Void = { _, _ in }
+    ) throws(Failure) {
         index += 1
         skipWhitespace()
         if peek == closing {
@@ -98,14 +82,15 @@ struct JSONMemberReader {
         }
         while true {
             skipWhitespace()
+            var name = ""
             if named {
                 guard peek == UInt8(ascii: "\"") else { throw unexpected("a member name") }
-                _ = try string()
+                name = try string()
                 skipWhitespace()
                 try expect(UInt8(ascii: ":"))
                 skipWhitespace()
             }
-            _ = try value(depth: depth + 1)
+            member(name, try value(depth: depth + 1))
             skipWhitespace()
             if peek == UInt8(ascii: ",") {
                 index += 1

@@ -5,8 +5,8 @@ import Synchronization
 /// visitor sockets). Each subscriber gets its own bounded buffer, so one slow socket can only
 /// lose its own oldest events, never slow the ingest path.
 ///
-/// Publishing is synchronous so the ingest pipeline can publish each batch, in commit order,
-/// from its own queue without waiting for a turn on Swift's cooperative pool; the `Mutex`
+/// Publishing is synchronous so the ingest writer can publish each batch, in commit order,
+/// without waiting for a turn on Swift's cooperative pool; the `Mutex`
 /// guards only the subscriber table and is never held across a suspension.
 public final class EventBus: Sendable {
     private struct Subscriber {
@@ -52,7 +52,7 @@ public final class EventBus: Sendable {
 
     /// Calls `observer` after each publish, without the events: for a reader that only needs to
     /// know that something committed and reads the store itself (the webhook relay). It runs on
-    /// the publisher's thread, the ingest pipeline's included, so it must return at once. It is not
+    /// the publisher's thread, the ingest writer's included, so it must return at once. It is not
     /// a subscriber and is not counted in `subscriberCount`.
     public func onPublish(_ observer: @escaping @Sendable () -> Void) {
         subscribers.withLock { $0.observers.append(observer) }

@@ -325,9 +325,8 @@ public actor RoutingService: Service {
         }
     }
 
-    /// "on Monday at 09:00 (Europe/Berlin)", in the team's zone.
-    /// "on Monday at 09:00 (Asia/Shanghai)", naming the zone as the admin wrote it: Foundation
-    /// reads "UTC" back as "GMT", which a customer was never told.
+    /// "on Monday at 09:00 (Asia/Shanghai)", in the team's zone, named as the admin wrote it:
+    /// Foundation reads "UTC" back as "GMT", which a customer was never told.
     static func opening(_ date: Date?, in zone: TimeZone, named name: String? = nil) -> String {
         guard let date else { return "later" }
         let formatter = DateFormatter()

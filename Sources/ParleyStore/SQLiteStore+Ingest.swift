@@ -4,35 +4,39 @@ import ParleyCore
 
 extension SQLiteStore {
     public func ingest(_ items: [IngestItem]) async throws -> [Result<IngestResult, StoreError>] {
-        do {
-            return try await pool.write { db in try Self.ingestAll(db, items) }
-        } catch is BatchRolledBack {
-            return try await pool.write { db in items.map { Self.ingestIsolated(db, $0) } }
-        }
+        try await pool.writeWithoutTransaction { db in try Self.ingestBatch(db, items) }
     }
 
     public func ingestBlocking(_ items: [IngestItem]) throws -> [Result<IngestResult, StoreError>] {
-        do {
-            return try pool.write { db in try Self.ingestAll(db, items) }
-        } catch is BatchRolledBack {
-            return try pool.write { db in items.map { Self.ingestIsolated(db, $0) } }
-        }
+        try pool.writeWithoutTransaction { db in try Self.ingestBatch(db, items) }
     }
 
     /// A message of the batch failed, so its transaction was rolled back and the batch is replayed.
     private struct BatchRolledBack: Error {}
 
-    /// The whole batch in the write transaction itself; only if some message fails is the
-    /// transaction rolled back and the batch replayed with one savepoint per message, so the
-    /// failure rolls back alone while the others still commit. A savepoint around the batch
-    /// would copy every page it changes into a statement journal first: under load that was more
-    /// writing than the commit itself.
-    private static func ingestAll(_ db: Database, _ items: [IngestItem]) throws -> [Result<IngestResult, StoreError>] {
+    /// The whole batch in one transaction; only if some message fails is the transaction rolled
+    /// back and the batch replayed with one savepoint per message, so the failure rolls back
+    /// alone while the others still commit. A savepoint around the batch would copy every page it
+    /// changes into a statement journal first: under load that was more writing than the commit
+    /// itself. A failing commit is not a failing message and is thrown, not replayed.
+    private static func ingestBatch(_ db: Database, _ items: [IngestItem]) throws -> [Result<IngestResult, StoreError>] {
+        var results: [Result<IngestResult, StoreError>] = []
         do {
-            return try items.map { .success(try ingestOne(db, $0)) }
-        } catch {
-            throw BatchRolledBack()
+            try db.inTransaction {
+                do {
+                    results = try items.map { .success(try ingestOne(db, $0)) }
+                } catch {
+                    throw BatchRolledBack()
+                }
+                return .commit
+            }
+        } catch is BatchRolledBack {
+            try db.inTransaction {
+                results = items.map { ingestIsolated(db, $0) }
+                return .commit
+            }
         }
+        return results
     }
 
     private static func ingestIsolated(_ db: Database, _ item: IngestItem) -> Result<IngestResult, StoreError> {

@@ -67,16 +67,7 @@ def transcript(admin, conversation: int, until, timeout: float = 15.0) -> list[t
 
 def visitor(server, channel: str):
     """A new web-chat visitor: a function that sends one text (accepted with 200) and returns the conversation id."""
-    status, session = parley_support.http_json(f"{server.base_url}/widget/{channel}/session", "POST", {})
-    assert status == 200, session
-
-    def say(text: str) -> int:
-        status, answer = parley_support.http_json(f"{server.base_url}/hooks/{channel}", "POST",
-                                                  {"clientId": os.urandom(8).hex(), "text": text}, token=session["token"])
-        assert status == 200, answer
-        return answer["conversationId"]
-
-    return say
+    return parley_support.WebVisitor(server.base_url, channel).say
 
 
 def test_a_bad_file_is_refused_naming_the_file_and_the_field(server):

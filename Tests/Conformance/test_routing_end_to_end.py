@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import subprocess
 import time
 
@@ -100,16 +99,13 @@ class Floor:
 
     def web_visitor(self):
         """A new web-chat visitor: a function that sends a text (accepted with 200) and returns the conversation id."""
-        status, session = parley_support.http_json(f"{self.server.base_url}/widget/{self.web}/session", "POST", {})
-        assert status == 200, session
+        visitor = parley_support.WebVisitor(self.server.base_url, self.web)
 
         def say(text: str) -> int:
-            status, answer = parley_support.http_json(f"{self.server.base_url}/hooks/{self.web}", "POST",
-                                                      {"clientId": os.urandom(8).hex(), "text": text}, token=session["token"])
-            assert status == 200, answer
-            if answer["conversationId"] not in self.conversations:
-                self.conversations.append(answer["conversationId"])
-            return answer["conversationId"]
+            conversation = visitor.say(text)
+            if conversation not in self.conversations:
+                self.conversations.append(conversation)
+            return conversation
 
         return say
 

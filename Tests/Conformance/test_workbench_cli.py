@@ -18,7 +18,6 @@ routing on for it, which the shared conformance server's other tests must not se
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import time
 
@@ -57,20 +56,6 @@ def refused(server, *arguments: str) -> str:
     result = cli(server, *arguments)
     assert result.returncode != 0, f"parleyd {' '.join(arguments)} succeeded: {result.stdout}"
     return result.stderr
-
-
-def visitor(server, channel: str) -> str:
-    status, session = parley_support.http_json(f"{server.base_url}/widget/{channel}/session", "POST", {})
-    assert status == 200, session
-    return session["token"]
-
-
-def visitor_writes(server, channel: str, token: str, text: str) -> int:
-    status, answer = parley_support.http_json(
-        f"{server.base_url}/hooks/{channel}", "POST", {"clientId": os.urandom(8).hex(), "text": text}, token=token
-    )
-    assert status == 200, answer
-    return answer["conversationId"]
 
 
 def add_agent(server, email: str) -> int:
@@ -137,7 +122,7 @@ def test_a_channel_mapped_with_the_cli_routes_its_visitors_to_the_online_member(
     sol = parley_support.AgentAPI(server.base_url, "password123", email="sol@example.com")
     sol.login()
     sol.expect("PUT", "/api/v1/agents/me/presence", {"presence": "online"}, ok=(204,))
-    conversation = visitor_writes(server, channel, visitor(server, channel), "Hello, anyone there?")
+    conversation = parley_support.WebVisitor(server.base_url, channel).say("Hello, anyone there?")
     deadline = time.monotonic() + 10
     while True:
         found = sol.expect("GET", f"/api/v1/conversations/{conversation}")
@@ -161,10 +146,10 @@ def test_canned_responses_added_with_the_cli_are_sent_filled_in(server, admin, c
     listed = admin.expect("GET", "/api/v1/canned-responses")["cannedResponses"]
     assert [(c["id"], c["variables"]) for c in listed] == [(saved["id"], ["contact.name", "agent.name", "conversation.id"])]
 
-    token = visitor(server, channel)
-    conversation = visitor_writes(server, channel, token, "I need help")
+    visitor = parley_support.WebVisitor(server.base_url, channel)
+    conversation = visitor.say("I need help")
     admin.expect("POST", f"/api/v1/conversations/{conversation}/messages", {"canned": "welcome"}, ok=(202,))
-    status, thread = parley_support.http_json(f"{server.base_url}/widget/{channel}/messages", token=token)
+    status, thread = parley_support.http_json(f"{server.base_url}/widget/{channel}/messages", token=visitor.token)
     assert status == 200, thread
     name = admin.agent["name"]
     assert [m["text"] for m in thread["messages"]][-1] == f"Hi there, {name} here. Your case is {conversation}."
